@@ -1,0 +1,79 @@
+"""Exception classes raised by skemotion.
+
+Every exception derives from :class:`SkemotionError` and from the builtin that
+fits the failure, so ``except ValueError`` keeps working for callers that do
+not know skemotion.
+"""
+
+__all__ = ["SkemotionError", "MediaError", "NoFaceError"]
+
+
+class SkemotionError(Exception):
+    """Base class of all skemotion exceptions.
+
+    Examples
+    --------
+    >>> from skemotion.exceptions import MediaError, SkemotionError
+    >>> issubclass(MediaError, SkemotionError)
+    True
+    """
+
+
+class MediaError(SkemotionError, ValueError):
+    """A media file exists but cannot be used: corrupt, zero-length, undecodable or silent.
+
+    The message names the file and the reason, and quotes the end of ffmpeg's
+    diagnostic output when ffmpeg was involved.
+
+    Parameters
+    ----------
+    message : str
+        Human-readable reason.
+    path : str or None, default=None
+        The offending file (or media fragment), also available as ``.path``.
+    stderr : str or None, default=None
+        The tail of ffmpeg's standard error, kept as ``.stderr``.
+
+    Examples
+    --------
+    >>> from skemotion.exceptions import MediaError
+    >>> err = MediaError("Could not decode 'a.mp4': no video stream.", path="a.mp4")
+    >>> err.path
+    'a.mp4'
+    >>> isinstance(err, ValueError)
+    True
+    """
+
+    def __init__(self, message, path=None, stderr=None):
+        super().__init__(message)
+        self.path = path
+        self.stderr = stderr
+
+    def __reduce__(self):
+        # Keep path/stderr through pickling (joblib workers re-raise in the parent).
+        return (type(self), (self.args[0], self.path, self.stderr))
+
+
+class NoFaceError(SkemotionError, ValueError):
+    """No face was found where one was required.
+
+    Parameters
+    ----------
+    message : str
+        Human-readable reason, naming the samples concerned.
+    indices : list of int or None, default=None
+        Indices of the samples without any detected face, kept as ``.indices``.
+
+    Examples
+    --------
+    >>> from skemotion.exceptions import NoFaceError
+    >>> NoFaceError("no face found in samples [3]", indices=[3]).indices
+    [3]
+    """
+
+    def __init__(self, message, indices=None):
+        super().__init__(message)
+        self.indices = indices
+
+    def __reduce__(self):
+        return (type(self), (self.args[0], self.indices))

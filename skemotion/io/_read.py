@@ -1,0 +1,411 @@
+"""Decoding frames and audio through the bundled ffmpeg.
+
+Scaling, colour conversion, rate change and trimming happen inside ffmpeg's
+filter graph; Python only receives the frames it asked for, through a pipe, so
+memory grows with the frames returned, not with the video.
+"""
+
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from ..exceptions import MediaError
+from ..utils._validation import Interval, Options, validate_params
+from ._ffmpeg import FFmpegProcess, check_media_file
+from ._fragment import parse_fragment
+from ._probe import probe
+
+__all__ = ["iter_frames", "read_frames", "read_audio"]
+
+# Above this spacing between requested frames, seeking to each one (decoding
+# from the preceding key frame) beats decoding the whole segment once.
+_SEEK_SPACING_S = 5.0
+_PTS_TIME = re.compile(r"pts_time:\s*(-?[0-9.]+)")
+
+
+def _segment(path, start, end):
+    """Resolve a fragment plus relative start/end into (file, seg_start, seg_end)."""
+    file_path, frag_start, frag_end = parse_fragment(path)
+    base = frag_start or 0.0
+    seg_start = base + (start or 0.0)
+    seg_end = frag_end
+    if end is not None:
+        seg_end = base + end if seg_end is None else min(seg_end, base + end)
+    if seg_end is not None and seg_end <= seg_start:
+        raise ValueError(f"end must be after start; got start={seg_start:g}, end={seg_end:g} for {path!r}.")
+    return file_path, seg_start, seg_end
+
+
+def _scale_filters(size, keep_aspect, color):
+    chain = []
+    if size is not None:
+        w, h = size
+        if keep_aspect:
+            chain.append(f"scale={w}:{h}:force_original_aspect_ratio=decrease:flags=area")
+            chain.append(f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:color=black")
+        else:
+            chain.append(f"scale={w}:{h}:flags=area")
+        chain.append("setsar=1")
+    chain.append("format=gray" if color == "gray" else "format=rgb24")
+    return chain
+
+
+def _input_args(file_path, seg_start, seg_end):
+    args = []
+    if seg_start:
+        args += ["-ss", f"{seg_start:.6f}"]
+    if seg_end is not None:
+        args += ["-t", f"{seg_end - seg_start:.6f}"]
+    return [*args, "-i", file_path]
+
+
+def _stream(display, args, frame_shape, limit):
+    """Yield up to ``limit`` frames of ``frame_shape`` from one ffmpeg run.
+
+    The process lives inside the generator: closing the generator early, or an
+    exception in the consumer, kills and reaps it.
+    """
+    frame_bytes = int(np.prod(frame_shape))
+    n = 0
+    with FFmpegProcess(args, path=display) as proc:
+        while limit is None or n < limit:
+            buf = proc.read_exactly(frame_bytes)
+            if len(buf) < frame_bytes:
+                break
+            n += 1
+            yield np.frombuffer(buf, np.uint8).reshape(frame_shape)
+        if limit is not None and n >= limit:
+            return  # stopping early is our choice, not an ffmpeg failure
+        code = proc.finish()
+        if code != 0 and n == 0:
+            raise proc.error("ffmpeg failed")
+
+
+def _decode(file_path, display, args, frame_shape, limit):
+    return list(_stream(display, args, frame_shape, limit))
+
+
+def _seek_one(file_path, display, t, filters, frame_shape):
+    args = ["-loglevel", "error", "-ss", f"{t:.6f}", "-i", file_path, "-map", "0:v:0",
+            "-frames:v", "1", "-vf", ",".join(filters), "-fps_mode", "passthrough", "-f", "rawvideo", "-"]
+    return _decode(file_path, display, args, frame_shape, 1)
+
+
+def _read_at_times(file_path, display, times, seg_start, seg_end, filters, frame_shape):
+    """One pass selecting the first frame at or after each time.
+
+    A stateful ``select`` expression (``st``/``ld`` keep the previous frame's
+    time) picks each frame that some target falls on; ``showinfo`` reports the
+    picked frames' times so targets sharing a frame get that frame repeated.
+    """
+    order = np.unique(times)
+    terms = "+".join(f"gt({t:.6f},ld(1))*lte({t:.6f},t)" for t in order)
+    expr = f"st(1,if(eq(n,0),-1,ld(0)));st(0,t);{terms}"
+    args = ["-loglevel", "info", *_input_args(file_path, seg_start, seg_end), "-map", "0:v:0",
+            "-vf", ",".join(["setpts=PTS-STARTPTS", f"select='{expr}'", "showinfo", *filters]), "-fps_mode", "passthrough",
+            "-f", "rawvideo", "-"]
+    frame_bytes = int(np.prod(frame_shape))
+    frames = []
+    with FFmpegProcess(args, path=display, keep_stderr=100_000) as proc:
+        while True:
+            buf = proc.read_exactly(frame_bytes)
+            if len(buf) < frame_bytes:
+                break
+            frames.append(np.frombuffer(buf, np.uint8).reshape(frame_shape))
+        code = proc.finish()
+        stamps = [float(m) for m in _PTS_TIME.findall("".join(proc.stderr_lines))]
+        if code != 0 and not frames:
+            raise proc.error("ffmpeg failed")
+    if len(stamps) != len(frames):
+        raise MediaError(f"Could not decode '{display}': frame times could not be read.", display)
+    idx = np.searchsorted(np.asarray(stamps) + 1e-6, times)
+    if not frames or np.any(idx >= len(frames)):
+        late = times[idx >= len(frames)] if frames else times
+        raise MediaError(f"Could not decode '{display}': no frame at or after t={late.tolist()} s.", display)
+    return np.stack(frames)[idx]
+
+
+def read_frames(path, *, n_frames=None, fps=None, times=None, max_frames=None, size=None,
+                color="rgb", keep_aspect=False, start=None, end=None, seek="auto"):
+    """Decode frames of a video into a uint8 array, sampling and scaling inside ffmpeg.
+
+    Choose at most one of ``n_frames`` (evenly spaced over the segment),
+    ``fps`` (resampled to a fixed rate) or ``times`` (explicit times); with
+    none, every frame is returned at the native rate.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Video file, optionally a ``path#t=START,END`` media fragment.
+    n_frames : int, default=None
+        Number of frames evenly spaced over the segment: frame ``k`` is the one
+        shown at ``start + (k + 0.5) * duration / n_frames`` (the centre of the
+        k-th of ``n_frames`` equal bins). Always returns exactly ``n_frames``.
+    fps : float, default=None
+        Resample to this rate (the frame shown at each tick ``start + k / fps``).
+    times : array-like of float, default=None
+        Times in seconds from the segment start; for each, the first frame at or
+        after it. Times past the last frame raise ValueError.
+    max_frames : int, default=None
+        Stop after this many frames (with ``fps`` or native-rate reading).
+    size : tuple of (width, height), default=None
+        Output size; ``None`` keeps the displayed size (after rotation).
+    color : {"rgb", "gray"}, default="rgb"
+        ``"gray"`` gives one channel.
+    keep_aspect : bool, default=False
+        Letterbox into ``size`` (black bars) instead of stretching.
+    start, end : float, default=None
+        Segment bounds in seconds, relative to the fragment start when ``path``
+        has one.
+    seek : {"auto", True, False}, default="auto"
+        With ``n_frames`` or ``times``: seek to each frame (cost grows with the
+        frames returned) or decode the segment once (cost grows with its
+        length). ``"auto"`` seeks when requested frames are more than 5 s apart.
+
+    Returns
+    -------
+    frames : ndarray of shape (n_frames, height, width, channels), dtype=uint8
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file does not exist.
+    MediaError
+        If it is empty, corrupt, has no video stream, or no frame decodes.
+    ValueError
+        For invalid arguments.
+
+    Examples
+    --------
+    >>> import numpy as np, tempfile, os
+    >>> from skemotion.io import read_frames, write_video
+    >>> path = os.path.join(tempfile.mkdtemp(), "ramp.mp4")
+    >>> ramp = np.repeat(np.arange(0, 250, 10, dtype=np.uint8), 32 * 32 * 3).reshape(25, 32, 32, 3)
+    >>> write_video(path, ramp, fps=25)
+    >>> frames = read_frames(path, n_frames=5, size=(16, 16), color="gray")
+    >>> frames.shape, frames.dtype
+    ((5, 16, 16, 1), dtype('uint8'))
+    >>> [int(round(v / 10)) for v in frames[:, 8, 8, 0]]  # frames 2, 7, 12, 17, 22
+    [2, 7, 12, 17, 22]
+    """
+    validate_params(
+        "read_frames",
+        {"n_frames": n_frames, "fps": fps, "max_frames": max_frames, "color": color,
+         "keep_aspect": keep_aspect, "seek": seek},
+        {
+            "n_frames": [Interval(int, 1, None, closed="left"), None],
+            "fps": [Interval(float, 0, None, closed="neither"), None],
+            "max_frames": [Interval(int, 1, None, closed="left"), None],
+            "color": [Options({"rgb", "gray"})],
+            "keep_aspect": ["boolean"],
+            "seek": [Options({"auto", True, False})],
+        },
+    )
+    if sum(x is not None for x in (n_frames, fps, times)) > 1:
+        raise ValueError("Pass at most one of n_frames, fps and times.")
+    ctx = _prepare(path, size, color, keep_aspect, start, end)
+    display, file_path, duration = ctx["display"], ctx["file_path"], ctx["duration"]
+    seg_start, seg_end = ctx["seg_start"], ctx["seg_end"]
+    frame_shape, filters = ctx["frame_shape"], ctx["filters"]
+
+    if n_frames is not None:
+        if duration <= 0:
+            raise MediaError(f"Could not decode '{display}': its duration is unknown or zero.", display)
+        times = (np.arange(n_frames) + 0.5) * duration / n_frames
+    if times is not None:
+        times = np.asarray(times, dtype=float).ravel()
+        if times.size == 0 or not np.all(np.isfinite(times)) or np.any(times < 0):
+            raise ValueError(f"times must be a non-empty array of finite non-negative seconds; got {times!r}.")
+        if duration and np.any(times >= duration):
+            raise ValueError(
+                f"times must lie within the segment [0, {duration:g}) s of {display!r}; got max {times.max():g}."
+            )
+        spacing = duration / len(times) if duration else 0.0
+        use_seek = seek is True or (seek == "auto" and spacing > _SEEK_SPACING_S)
+        if use_seek:
+            jobs = min(len(times), os.cpu_count() or 1, 4)
+            with ThreadPoolExecutor(jobs) as pool:
+                results = list(pool.map(
+                    lambda t: _seek_one(file_path, display, seg_start + t, filters, frame_shape), times))
+            frames = [r[0] if r else None for r in results]
+            missing = [float(t) for t, f in zip(times, frames, strict=True) if f is None]
+            if missing:
+                raise MediaError(f"Could not decode '{display}': no frame at or after t={missing} s.", display)
+            return np.stack(frames)
+        if n_frames is not None:
+            # fps with round=up gives tick k the last frame with pts <= k / rate;
+            # shifting pts back by half a bin makes that the frame shown at the
+            # bin centre. Works for variable frame rates too.
+            rate = n_frames / duration
+            select = f"setpts=PTS-STARTPTS-{0.5 / rate:.9f}/TB,fps=fps={rate:.9f}:round=up"
+            args = ["-loglevel", "error", *_input_args(file_path, seg_start, seg_end), "-map", "0:v:0",
+                    "-vf", ",".join([select, *filters]), "-frames:v", str(n_frames), "-fps_mode", "passthrough",
+                    "-f", "rawvideo", "-"]
+            frames = _decode(file_path, display, args, frame_shape, n_frames)
+            if not frames:
+                raise MediaError(f"Could not decode '{display}': no frame decoded.", display)
+            # A container that overstates its duration can leave the last bins empty:
+            # they show the last frame, as a player would.
+            frames += [frames[-1]] * (n_frames - len(frames))
+            return np.stack(frames)
+        return _read_at_times(file_path, display, times, seg_start, seg_end, filters, frame_shape)
+
+    args = _rate_args(ctx, fps, max_frames)
+    frames = _decode(file_path, display, args, frame_shape, max_frames)
+    if not frames:
+        raise MediaError(f"Could not decode '{display}': no frame decoded.", display)
+    return np.stack(frames)
+
+
+def iter_frames(path, *, fps=None, max_frames=None, size=None, color="rgb", keep_aspect=False,
+                start=None, end=None):
+    """Stream frames one at a time, at the native rate or resampled to ``fps``.
+
+    Same decoding as :func:`read_frames`, for callers that process a long video
+    frame by frame: memory stays at one frame, and stopping early (``break``,
+    an exception) terminates the ffmpeg process.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Video file, optionally a ``path#t=START,END`` media fragment.
+    fps, max_frames, size, color, keep_aspect, start, end
+        As in :func:`read_frames`.
+
+    Yields
+    ------
+    frame : ndarray of shape (height, width, channels), dtype=uint8
+
+    Examples
+    --------
+    >>> import numpy as np, tempfile, os
+    >>> from skemotion.io import iter_frames, write_video
+    >>> path = os.path.join(tempfile.mkdtemp(), "clip.mp4")
+    >>> write_video(path, np.zeros((30, 16, 16, 3), np.uint8), fps=30)
+    >>> frames = iter_frames(path, size=(8, 8))
+    >>> next(frames).shape
+    (8, 8, 3)
+    >>> frames.close()  # the ffmpeg process is killed and reaped here
+    """
+    ctx = _prepare(path, size, color, keep_aspect, start, end)
+    return _stream(ctx["display"], _rate_args(ctx, fps, max_frames), ctx["frame_shape"], max_frames)
+
+
+def _prepare(path, size, color, keep_aspect, start, end):
+    validate_params(
+        "read_frames",
+        {"color": color, "keep_aspect": keep_aspect},
+        {"color": [Options({"rgb", "gray"})], "keep_aspect": ["boolean"]},
+    )
+    if size is not None:
+        if len(size) != 2 or not all(isinstance(v, int | np.integer) and v > 0 for v in size):
+            raise ValueError(f"size must be a (width, height) pair of positive ints; got {size!r}.")
+        size = (int(size[0]), int(size[1]))
+    display = os.fspath(path)
+    file_path, seg_start, seg_end = _segment(path, start, end)
+    check_media_file(file_path)
+    info = probe(file_path)
+    if not info.has_video:
+        raise MediaError(f"Could not decode '{display}': no video stream.", display)
+    total = info.duration
+    if total is not None and seg_start >= total:
+        raise MediaError(
+            f"Could not decode '{display}': the segment starts at {seg_start:g} s, after the end "
+            f"of the video ({total:g} s).",
+            display,
+        )
+    if seg_end is not None and total is not None:
+        seg_end = min(seg_end, total)
+    duration = (seg_end if seg_end is not None else total or 0.0) - seg_start
+    w, h = size if size is not None else info.display_size
+    channels = 1 if color == "gray" else 3
+    return {"display": display, "file_path": file_path, "seg_start": seg_start, "seg_end": seg_end,
+            "duration": duration, "info": info, "frame_shape": (h, w, channels),
+            "filters": _scale_filters(size, keep_aspect, color)}
+
+
+def _rate_args(ctx, fps, max_frames):
+    vf = list(ctx["filters"])
+    if fps is not None:
+        vf[:0] = ["setpts=PTS-STARTPTS", f"fps=fps={fps:.9f}:round=up"]
+    args = ["-loglevel", "error", *_input_args(ctx["file_path"], ctx["seg_start"], ctx["seg_end"]),
+            "-map", "0:v:0", "-vf", ",".join(vf)]
+    if max_frames is not None:
+        args += ["-frames:v", str(max_frames)]
+    return [*args, "-fps_mode", "passthrough", "-f", "rawvideo", "-"]
+
+
+def read_audio(path, sr, *, mono=True, start=None, duration=None):
+    """Decode the audio track of any media file into a float32 waveform.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Audio or video file (mp4/AAC, flv/MP3, webm/Opus, wav, ...), optionally a
+        ``path#t=START,END`` fragment, which yields exactly the audio of
+        ``[START, END)``.
+    sr : int or None
+        Target sample rate (resampled by ffmpeg with soxr); ``None`` keeps the
+        file's rate.
+    mono : bool, default=True
+        Down-mix to one channel.
+    start, duration : float, default=None
+        Offset (relative to the fragment start) and length in seconds.
+
+    Returns
+    -------
+    y : ndarray of shape (n_samples,) if mono else (n_channels, n_samples), dtype=float32
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file does not exist.
+    MediaError
+        If it is empty, corrupt, has no audio stream, or decodes to no samples.
+
+    Examples
+    --------
+    >>> import numpy as np, tempfile, os
+    >>> from skemotion.io import read_audio, write_audio
+    >>> path = os.path.join(tempfile.mkdtemp(), "tone.wav")
+    >>> write_audio(path, 0.5 * np.sin(np.arange(16000) / 8), 16000)
+    >>> read_audio(path, sr=8000).shape
+    (8000,)
+    >>> read_audio(path + "#t=0.25,0.75", sr=16000).shape
+    (8000,)
+    """
+    display = os.fspath(path)
+    if sr is not None and (not isinstance(sr, int | np.integer) or sr <= 0):
+        raise ValueError(f"sr must be a positive int or None; got {sr!r}.")
+    if duration is not None and duration <= 0:
+        raise ValueError(f"duration must be positive; got {duration!r}.")
+    end = None if duration is None else (start or 0.0) + duration
+    file_path, seg_start, seg_end = _segment(path, start, end)
+    check_media_file(file_path)
+    info = probe(file_path)
+    if not info.has_audio:
+        raise MediaError(f"Could not read audio from '{display}': it has no audio stream.", display)
+    rate = int(sr) if sr is not None else info.sample_rate
+    channels = 1 if mono else (info.channels or 1)
+    # Trim after decoding with atrim on sample counts so [a, b) is exact.
+    af = [f"aresample={rate}:resampler=soxr"] if rate != info.sample_rate else []
+    if seg_start or seg_end is not None:
+        af.append(f"atrim=start_sample={int(round(seg_start * rate))}"
+                  + (f":end_sample={int(round(seg_end * rate))}" if seg_end is not None else ""))
+    args = ["-loglevel", "error", "-i", file_path, "-map", "0:a:0", "-vn"]
+    if af:
+        args += ["-af", ",".join(af)]
+    args += ["-ac", str(channels), "-ar", str(rate), "-f", "f32le", "-"]
+    with FFmpegProcess(args, path=display) as proc:
+        data = proc.read_all()
+        code = proc.finish()
+        if code != 0:
+            raise proc.error("ffmpeg failed to decode its audio", what="read audio from")
+    y = np.frombuffer(data, dtype="<f4").astype(np.float32)
+    if y.size == 0:
+        raise MediaError(f"Could not read audio from '{display}': no audio samples decoded.", display)
+    if channels > 1:
+        y = y[: y.size - y.size % channels].reshape(-1, channels).T.copy()
+    return y

@@ -1,0 +1,42 @@
+"""Session fixtures shared by the whole suite: real media written by the bundled ffmpeg."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_data():
+    """Path to ../shared/data (real CREMA-D clips); skips when the clone has none beside it."""
+    if not (SHARED_DATA / "crema-d").is_dir():
+        pytest.skip(f"real media not available: {SHARED_DATA} does not exist beside this clone")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def tiny_clip(tmp_path_factory):
+    """An 8-frame 32x32 H.264/AAC mp4 at 16 fps with 0.5 s of a 440 Hz tone."""
+    from skemotion.io import write_video
+
+    rng = np.random.default_rng(0)
+    t = np.arange(8)[:, None, None, None]
+    frames = (rng.integers(0, 40, (8, 32, 32, 3)) + t * 25).astype(np.uint8)
+    sr = 16000
+    audio = 0.3 * np.sin(2 * np.pi * 440 * np.arange(sr // 2) / sr).astype(np.float32)
+    path = tmp_path_factory.mktemp("tiny") / "tiny.mp4"
+    write_video(path, frames, fps=16, audio=audio, sr=sr)
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def synthetic_corpus(tmp_path_factory):
+    """32 synthetic clips: 4 classes, 4 actors, 1 s at 15 fps, 64x64, with audio, seed 0."""
+    from skemotion.datasets import make_synthetic_expressions
+
+    out = tmp_path_factory.mktemp("synthetic")
+    return make_synthetic_expressions(
+        32, out, n_classes=4, n_actors=4, duration=1.0, fps=15, size=(64, 64), random_state=0
+    )
