@@ -5,6 +5,7 @@ model) print one line to stderr and exit with status 2, without a traceback.
 """
 
 import argparse
+import os
 import sys
 
 from .._version import __version__
@@ -19,7 +20,7 @@ class UserError(Exception):
 def _cmd_corpus(args):
     from ..datasets import get_data_home, make_synthetic_expressions
 
-    out = args.out or get_data_home() / "synthetic"
+    out = args.out or os.path.join(get_data_home(), "synthetic")
     corpus = make_synthetic_expressions(
         args.n_samples,
         out,
@@ -62,7 +63,70 @@ def build_parser():
     corpus.add_argument("--size", type=int, default=64, help="frame width and height in pixels")
     corpus.add_argument("--random-state", type=int, default=0)
     corpus.set_defaults(func=_cmd_corpus)
+
+    from ._data import DATASETS
+    from ._presets import PRESETS
+
+    presets = "; ".join(f"{k}: {v}" for k, v in PRESETS.items())
+    datasets = "; ".join(f"{k}: {v}" for k, v in DATASETS.items())
+
+    def data_args(p, default_out):
+        p.add_argument("--preset", default="face-cnn-lstm", help=f"named pipeline ({presets})")
+        p.add_argument("--dataset", default="synthetic", choices=list(DATASETS), metavar="NAME",
+                       help=f"dataset ({datasets})")
+        p.add_argument("--data", help="folder of the corpus (a local copy; for synthetic: where to write it)")
+        p.add_argument("--n-samples", type=int, default=64, help="clips in the synthetic corpus")
+        p.add_argument("--cv", type=int, default=5, help="folds of GroupKFold (at most the number of actors)")
+        p.add_argument("--scale", choices=["small", "full"], default="small",
+                       help="small, fast settings (default) or the published sizes")
+        p.add_argument("--out", default=default_out, help=f"output folder (default: {default_out})")
+        p.add_argument("--random-state", type=int, default=0)
+
+    evaluate = sub.add_parser(
+        "evaluate", help="grouped cross-validated evaluation of a preset or pipeline file",
+        description="Cross-validate a named preset (or a pipeline described in a YAML/JSON file) with "
+        "GroupKFold by actor, print the scores, and write the refitted model (model.joblib), per-fold "
+        "results (cv_results.csv), out-of-fold predictions, a JSON report and a confusion-matrix or "
+        "timeline figure under --out. With no arguments: the face CNN-LSTM on the synthetic corpus.",
+    )
+    data_args(evaluate, "skemotion_out")
+    evaluate.add_argument("--pipeline", help="YAML or JSON file describing the pipeline (overrides --preset)")
+    evaluate.set_defaults(func=lambda a: _commands().cmd_evaluate(a))
+
+    search = sub.add_parser(
+        "search", help="Optuna search of a preset's parameter space (resumable)",
+        description="Optuna search over a preset's space with grouped CV. With --storage "
+        "sqlite:///study.db (or a PostgreSQL URL) the study persists: running the same command again "
+        "resumes it, and several processes or machines can share it.",
+    )
+    data_args(search, "skemotion_search")
+    search.add_argument("--pipeline", help=argparse.SUPPRESS)
+    search.add_argument("--storage", help="optuna storage URL, e.g. sqlite:///study.db (default: in memory)")
+    search.add_argument("--study", default="skemotion", help="study name (default: skemotion)")
+    search.add_argument("--n-trials", type=int, default=10,
+                        help="complete trials the study should hold in all; a rerun resumes up to it")
+    search.add_argument("--timeout", type=float, help="stop after this many seconds")
+    search.set_defaults(func=lambda a: _commands().cmd_search(a))
+
+    predict = sub.add_parser(
+        "predict", help="predict labels and probabilities, or a timeline, for media files",
+        description="Load a model written by `skemotion evaluate` and predict each MEDIA file (or "
+        "fragment path#t=a,b). With --window/--hop, predict over sliding windows of each video.",
+    )
+    predict.add_argument("model", help="model.joblib written by `skemotion evaluate`")
+    predict.add_argument("media", nargs="+", help="media files or fragments")
+    predict.add_argument("--window", type=float, help="window length in seconds for a timeline")
+    predict.add_argument("--hop", type=float, help="hop between windows in seconds (default: window)")
+    predict.add_argument("--csv", help="write predictions to this CSV (default: print to stdout)")
+    predict.add_argument("--figure", help="write a timeline figure (PNG) of the windowed predictions")
+    predict.set_defaults(func=lambda a: _commands().cmd_predict(a))
     return parser
+
+
+def _commands():
+    from . import _commands
+
+    return _commands
 
 
 def main(argv=None):
@@ -77,7 +141,7 @@ def main(argv=None):
     except UserError as exc:
         print(f"skemotion {args.command}: error: {exc}", file=sys.stderr)
         return 2
-    except (FileNotFoundError, ValueError) as exc:
+    except (FileNotFoundError, KeyError, ValueError) as exc:
         # Validation errors from the library already say what was expected.
         print(f"skemotion {args.command}: error: {exc}", file=sys.stderr)
         return 2

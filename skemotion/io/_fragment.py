@@ -57,6 +57,17 @@ def parse_fragment(path):
 def make_fragment(path, start=None, end=None):
     """Build ``"path#t=START,END"`` (the inverse of :func:`parse_fragment`).
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The media file.
+    start, end : float or None, default=None
+        Segment bounds in seconds; with both ``None`` the plain path is returned.
+
+    Returns
+    -------
+    fragment : str
+
     Examples
     --------
     >>> from skemotion.io import make_fragment

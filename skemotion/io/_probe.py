@@ -52,6 +52,16 @@ class MediaInfo:
     sample_rate : int or None
     channels : int or None
     video_codec, audio_codec : str or None
+
+    Examples
+    --------
+    >>> import numpy as np, tempfile, os
+    >>> from skemotion.io import probe, write_video
+    >>> path = os.path.join(tempfile.mkdtemp(), "portrait.mp4")
+    >>> write_video(path, np.zeros((4, 32, 48, 3), np.uint8), fps=4, rotation=90)
+    >>> info = probe(path)
+    >>> (info.width, info.height), info.rotation, info.display_size
+    ((48, 32), 90, (32, 48))
     """
 
     path: str

@@ -87,8 +87,11 @@ def _decode(file_path, display, args, frame_shape, limit):
     return list(_stream(display, args, frame_shape, limit))
 
 
-def _seek_one(file_path, display, t, filters, frame_shape):
-    args = ["-loglevel", "error", "-ss", f"{t:.6f}", "-i", file_path, "-map", "0:v:0",
+def _seek_one(file_path, display, t, filters, frame_shape, exact):
+    # Exact: decode from the preceding key frame up to t. Key frame: decode that
+    # key frame alone (one frame of work however long the GOP).
+    pre = ["-ss", f"{t:.6f}"] if exact else ["-skip_frame", "nokey", "-ss", f"{t:.6f}", "-noaccurate_seek"]
+    args = ["-loglevel", "error", *pre, "-i", file_path, "-map", "0:v:0",
             "-frames:v", "1", "-vf", ",".join(filters), "-fps_mode", "passthrough", "-f", "rawvideo", "-"]
     return _decode(file_path, display, args, frame_shape, 1)
 
@@ -159,10 +162,17 @@ def read_frames(path, *, n_frames=None, fps=None, times=None, max_frames=None, s
     start, end : float, default=None
         Segment bounds in seconds, relative to the fragment start when ``path``
         has one.
-    seek : {"auto", True, False}, default="auto"
-        With ``n_frames`` or ``times``: seek to each frame (cost grows with the
-        frames returned) or decode the segment once (cost grows with its
-        length). ``"auto"`` seeks when requested frames are more than 5 s apart.
+    seek : {"auto", "exact", "keyframe", False}, default="auto"
+        How ``n_frames`` and ``times`` reach their frames. ``False`` decodes the
+        segment once (cost grows with its length; exact). ``"exact"`` (or
+        ``True``) seeks to each time and decodes from the preceding key frame
+        (exact; cost grows with the frames returned times the key-frame
+        interval). ``"keyframe"`` returns, for each time, the key frame at or
+        before it, decoding one frame per request (cost grows only with the
+        frames returned; off by up to one key-frame interval, typically 2-10 s).
+        ``"auto"`` decodes once when requested frames are at most 5 s apart and
+        uses ``"keyframe"`` beyond, where such an offset is small next to the
+        spacing (e.g. 16 frames from a 10-minute video).
 
     Returns
     -------
@@ -200,7 +210,7 @@ def read_frames(path, *, n_frames=None, fps=None, times=None, max_frames=None, s
             "max_frames": [Interval(int, 1, None, closed="left"), None],
             "color": [Options({"rgb", "gray"})],
             "keep_aspect": ["boolean"],
-            "seek": [Options({"auto", True, False})],
+            "seek": [Options({"auto", "exact", "keyframe", True, False})],
         },
     )
     if sum(x is not None for x in (n_frames, fps, times)) > 1:
@@ -223,12 +233,15 @@ def read_frames(path, *, n_frames=None, fps=None, times=None, max_frames=None, s
                 f"times must lie within the segment [0, {duration:g}) s of {display!r}; got max {times.max():g}."
             )
         spacing = duration / len(times) if duration else 0.0
-        use_seek = seek is True or (seek == "auto" and spacing > _SEEK_SPACING_S)
-        if use_seek:
+        mode = "exact" if seek is True else seek
+        if mode == "auto":
+            mode = "keyframe" if spacing > _SEEK_SPACING_S else False
+        if mode:
             jobs = min(len(times), os.cpu_count() or 1, 4)
             with ThreadPoolExecutor(jobs) as pool:
                 results = list(pool.map(
-                    lambda t: _seek_one(file_path, display, seg_start + t, filters, frame_shape), times))
+                    lambda t: _seek_one(file_path, display, seg_start + t, filters, frame_shape, mode == "exact"),
+                    times))
             frames = [r[0] if r else None for r in results]
             missing = [float(t) for t, f in zip(times, frames, strict=True) if f is None]
             if missing:

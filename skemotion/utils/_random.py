@@ -43,6 +43,18 @@ def seed_int(random_state):
 def sample_rng(random_state, index):
     """The generator for sample ``index`` under ``random_state``.
 
+    Parameters
+    ----------
+    random_state : int, numpy.random.RandomState or None
+        The estimator's seed; ``None`` gives a fresh, unseeded generator.
+    index : int
+        Position of the sample in the input.
+
+    Returns
+    -------
+    rng : numpy.random.Generator
+        Seeded from ``[seed, index]``.
+
     Examples
     --------
     >>> from skemotion.utils import sample_rng

@@ -35,6 +35,11 @@ def torch_threads(n_threads):
     With joblib ``n_jobs > 1`` each worker should use one thread: measured on 2
     cores, oversubscribed torch ran 1.5x to 40x slower.
 
+    Parameters
+    ----------
+    n_threads : int or None
+        Threads for the duration of the ``with`` block.
+
     Examples
     --------
     >>> import torch

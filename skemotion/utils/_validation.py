@@ -75,6 +75,11 @@ class Interval:
 class Options:
     """A constraint accepting one of a fixed set of values (usually strings).
 
+    Parameters
+    ----------
+    options : iterable
+        The accepted values.
+
     Examples
     --------
     >>> from skemotion.utils import Options

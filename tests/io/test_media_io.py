@@ -109,8 +109,22 @@ def test_seek_and_scan_agree(clips):
     path = clips[".mp4", False]
     times = [0.1, 0.33, 0.5, 0.77]
     np.testing.assert_array_equal(
-        read_frames(path, times=times, seek=True), read_frames(path, times=times, seek=False)
+        read_frames(path, times=times, seek="exact"), read_frames(path, times=times, seek=False)
     )
+
+
+def test_keyframe_seeking_returns_preceding_key_frames(media_dir):
+    """Check that keyframe seeking returns, per time, the key frame at or before it."""
+    path = str(media_dir / "gop.mp4")
+    subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24",
+         "-s", "48x32", "-r", "25", "-i", "-", "-c:v", "libx264", "-g", "10", "-keyint_min", "10",
+         "-sc_threshold", "0", "-pix_fmt", "yuv420p", path],
+        input=ramp_frames(25).tobytes(), check=True,
+    )
+    # Key frames at 0, 10, 20 (every 0.4 s).
+    assert levels(read_frames(path, times=[0.1, 0.5, 0.85], seek="keyframe")) == [0, 10, 20]
+    assert levels(read_frames(path, times=[0.1, 0.5, 0.85], seek="exact")) == [3, 13, 22]
 
 
 def test_size_color_and_letterbox(clips):

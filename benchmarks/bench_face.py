@@ -1,0 +1,133 @@
+"""Benchmark: FaceCropper speed (frames/s) and detection rate on 640x480 frames.
+
+Frames are the real CREMA-D clips under ``../shared/data/crema-d/VideoFlash``
+(480x360, upscaled to 640x480 by ffmpeg through ``skemotion.io.read_frames``),
+or, when that folder is absent, cartoon faces drawn at 640x480. Each row is
+measured in the same process, single-threaded (OpenCV and BLAS limited to one
+thread), after one warm-up frame:
+
+- reference: ``cv2.CascadeClassifier.detectMultiScale`` on the full-size
+  grayscale frame with OpenCV's default settings (how the cascade is usually
+  called by hand);
+- HaarCascadeDetector with several ``working_size`` values and cascades;
+- the whole FaceCropper transform (detect, track, crop to 112x112), with
+  ``detect_every`` 1 and 3.
+
+Prints CPU and wall ms/frame, frames/s (from CPU time), the speed ratio to the reference and the fraction of
+frames with a face (and, on real data, whether the box lies on the hand-labelled
+face: centre within 25 px of (215, 135) in 480x360 pixels, scaled to 640x480).
+
+Usage::
+
+    python benchmarks/bench_face.py                 # 6 clips x 20 frames
+    python benchmarks/bench_face.py --n-frames 60   # more frames per clip
+"""
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from skemotion.face import FaceCropper, HaarCascadeDetector, import_cv2
+from skemotion.face._testing import draw_faces
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "crema-d" / "VideoFlash"
+SIZE = (640, 480)  # width, height
+FACE_CENTRE = (215 * 640 / 480, 135 * 480 / 360)  # hand-labelled, actor 1001, scaled to 640x480
+
+
+def load_frames(n_frames):
+    """(n_clips, n_frames, 480, 640, 3) uint8 and a label saying where they come from."""
+    paths = sorted(SHARED.glob("*.flv"))
+    if paths:
+        from skemotion.io import read_frames
+
+        X = np.stack([read_frames(p, n_frames=n_frames, size=SIZE) for p in paths])
+        return X, f"real: {len(paths)} CREMA-D clips x {n_frames} frames, upscaled to 640x480"
+    X, _ = draw_faces(n_samples=6, n_frames=n_frames, size=SIZE[::-1], random_state=0)
+    return X, f"synthetic: 6 cartoon clips x {n_frames} frames at 640x480 (no shared data)"
+
+
+def time_per_frame(func, frames):
+    """(wall seconds, CPU seconds) per frame and the outputs."""
+    func(frames[0])  # warm-up (loads the cascade)
+    wall, cpu = time.perf_counter(), time.process_time()
+    out = [func(f) for f in frames]
+    n = len(frames)
+    return ((time.perf_counter() - wall) / n, (time.process_time() - cpu) / n), out
+
+
+def on_face(box, real):
+    if not real or box is None:
+        return np.nan
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return float(np.hypot(cx - FACE_CENTRE[0], cy - FACE_CENTRE[1]) < 25 * 640 / 480)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n-frames", type=int, default=20, help="frames per clip (default 20)")
+    args = parser.parse_args()
+    cv2 = import_cv2()
+    cv2.setNumThreads(1)
+    X, source = load_frames(args.n_frames)
+    real = source.startswith("real")
+    frames = X.reshape(-1, *X.shape[2:])
+    print(f"{source}; {len(frames)} frames; OpenCV {cv2.__version__}; 1 thread\n")
+
+    rows = []
+    with threadpool_limits(1):
+        cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")
+
+        def reference(frame):
+            r = cascade.detectMultiScale(cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY))
+            return None if len(r) == 0 else [r[0][0], r[0][1], r[0][0] + r[0][2], r[0][1] + r[0][3]]
+
+        ref_s, out = time_per_frame(reference, frames)
+        rows.append(("reference: detectMultiScale, full size", ref_s, out))
+        for label, detector in [
+            ("HaarCascadeDetector() [default, working_size=240]", HaarCascadeDetector()),
+            ("HaarCascadeDetector(working_size=160)", HaarCascadeDetector(working_size=160)),
+            ("HaarCascadeDetector(working_size=360)", HaarCascadeDetector(working_size=360)),
+            ("HaarCascadeDetector(cascade='frontalface_alt2')", HaarCascadeDetector(cascade="frontalface_alt2")),
+        ]:
+            def run(frame, detector=detector):
+                boxes = detector.detect(frame)
+                return boxes[0, :4] if len(boxes) else None
+
+            seconds, out = time_per_frame(run, frames)
+            rows.append((label, seconds, out))
+        for every in (1, 3):
+            cropper = FaceCropper(size=112, detect_every=every, on_no_face="center")
+            cropper.transform(X[:1, :1])  # warm-up
+            wall, cpu = time.perf_counter(), time.process_time()
+            faces = cropper.detect(X)
+            crops = cropper.extract(X, faces)
+            n = len(frames)
+            seconds = ((time.perf_counter() - wall) / n, (time.process_time() - cpu) / n)
+            assert crops.shape == X.shape[:2] + (112, 112, 3)
+            boxes = [b if f else None for b, f in zip(faces.boxes.reshape(-1, 4), faces.found.ravel())]
+            if every > 1:  # rate over examined frames; 'on face' over all tracked boxes
+                boxes = list(faces.boxes.reshape(-1, 4))
+            rows.append((f"FaceCropper(detect_every={every}).transform -> 112x112", seconds, boxes))
+
+    print("cpu = process CPU time per frame (1 thread: the speed on an idle core); wall = elapsed")
+    print(
+        f"{'method':<54} {'cpu ms':>7} {'frames/s':>9} {'wall ms':>8} {'x ref':>6} "
+        f"{'found':>6} {'on face':>8}"
+    )
+    for label, seconds, out in rows:
+        found = np.mean([b is not None for b in out])
+        if label.startswith("FaceCropper(detect_every=3"):
+            found = np.nan  # see detection_rate: only every 3rd frame is examined
+        ok = np.nanmean([on_face(b, real) for b in out if b is not None]) if real else np.nan
+        print(
+            f"{label:<54} {1000 * seconds[1]:7.1f} {1 / seconds[1]:9.1f} {1000 * seconds[0]:8.1f} "
+            f"{ref_s[1] / seconds[1]:6.2f} {found:6.2f} {ok:8.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,264 @@
+"""The ``evaluate``, ``search`` and ``predict`` subcommands."""
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .._version import __version__
+from ._main import UserError
+
+MODEL_FORMAT = "skemotion-model"
+
+
+def _log(msg):
+    print(msg, flush=True)
+
+
+def _pipeline(args):
+    from ._presets import PRESETS, build_preset
+    from ._spec import load_pipeline_spec
+
+    if args.pipeline:
+        return load_pipeline_spec(args.pipeline), f"pipeline file {args.pipeline}", "video"
+    if args.preset not in PRESETS:
+        raise UserError(f"unknown preset {args.preset!r}; choose from {', '.join(PRESETS)}")
+    needs = "audio" if args.preset.startswith("audio") else "video"
+    return None, args.preset, needs
+
+
+def _build(args, task):
+    from ._presets import build_preset
+    from ._spec import load_pipeline_spec
+
+    if args.pipeline:
+        return load_pipeline_spec(args.pipeline)
+    return build_preset(args.preset, task=task, scale=args.scale, random_state=args.random_state)
+
+
+def _scores(task, y_true, y_pred):
+    from sklearn import metrics
+
+    if task == "classification":
+        return {"accuracy": metrics.accuracy_score(y_true, y_pred),
+                "balanced_accuracy": metrics.balanced_accuracy_score(y_true, y_pred),
+                "f1_macro": metrics.f1_score(y_true, y_pred, average="macro")}
+    from ..metrics import concordance_correlation_coefficient, pearson_r
+
+    return {"ccc": concordance_correlation_coefficient(y_true, y_pred),
+            "pearson_r": pearson_r(y_true, y_pred),
+            "rmse": float(np.sqrt(metrics.mean_squared_error(y_true, y_pred))),
+            "mae": metrics.mean_absolute_error(y_true, y_pred)}
+
+
+def _out_dir(args):
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def _figure(task, data, y_oof, out):
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+    except ImportError:
+        _log("  (matplotlib not installed: figure skipped; pip install skemotion[plot])")
+        return None
+    from ..model_selection import plot_confusion_matrix, plot_timeline
+
+    if task == "classification":
+        ax = plot_confusion_matrix(data.y, y_oof, labels=data.target_names)
+        path = out / "confusion_matrix.png"
+    else:
+        first = data.timeline[0][0]
+        idx = [i for i, (p, _) in enumerate(data.timeline) if p == first]
+        times = np.array([data.timeline[i][1] + 1.0 for i in idx])
+        ax = plot_timeline(times, data.y[idx], y_oof[idx])
+        ax.set_title(f"{Path(first).name}: out-of-fold predictions")
+        path = out / "timeline.png"
+    # Reports return an Axes or a sklearn Display; both know their figure.
+    figure = getattr(ax, "figure_", None) or ax.figure
+    figure.savefig(path, dpi=100, bbox_inches="tight")
+    return path
+
+
+def cmd_evaluate(args):
+    import joblib
+    import pandas as pd
+    from sklearn.base import clone
+    from sklearn.model_selection import GroupKFold
+
+    from ._data import load_data
+
+    started = time.perf_counter()
+    _, what, needs = _pipeline(args)
+    data = load_data(args, needs)
+    pipe = _build(args, data.task)
+    n_groups = len(np.unique(data.groups))
+    if n_groups < 2:
+        raise UserError(f"grouped cross-validation needs at least 2 groups (actors); {data.description} has {n_groups}")
+    cv = GroupKFold(n_splits=min(args.cv, n_groups))
+    out = _out_dir(args)
+    _log(f"skemotion evaluate: {what} on {data.description}")
+    _log(f"{cv.get_n_splits()}-fold cross-validation grouped by actor ({n_groups} actors)")
+    rows, y_oof = [], np.empty(len(data.y), dtype=data.y.dtype)
+    for fold, (train, test) in enumerate(cv.split(data.X, data.y, data.groups), start=1):
+        t0 = time.perf_counter()
+        model = clone(pipe).fit(data.X[train], data.y[train])
+        y_oof[test] = model.predict(data.X[test])
+        scores = _scores(data.task, data.y[test], y_oof[test])
+        rows.append({"fold": fold, "n_train": len(train), "n_test": len(test),
+                     "test_groups": " ".join(map(str, np.unique(data.groups[test]))), **scores,
+                     "fit_seconds": round(time.perf_counter() - t0, 2)})
+        _log(f"  fold {fold}/{cv.get_n_splits()}: " + ", ".join(f"{k} {v:.3f}" for k, v in scores.items())
+             + f" ({rows[-1]['fit_seconds']:.1f} s)")
+    table = pd.DataFrame(rows)
+    metric_names = list(_scores(data.task, data.y[:2], data.y[:2]))
+    summary = {m: {"mean": float(table[m].mean()), "std": float(table[m].std(ddof=0))} for m in metric_names}
+    _log("")
+    _log(f"{'metric':<20}{'mean':>8}{'std':>8}")
+    for m, s in summary.items():
+        _log(f"{m:<20}{s['mean']:>8.3f}{s['std']:>8.3f}")
+    table.to_csv(out / "cv_results.csv", index=False)
+    pd.DataFrame({"sample": data.X, "y_true": data.y, "y_pred": y_oof, "group": data.groups}).to_csv(
+        out / "predictions.csv", index=False)
+    _log("refitting on all samples ...")
+    final = clone(pipe).fit(data.X, data.y)
+    joblib.dump({"format": MODEL_FORMAT, "skemotion_version": __version__, "pipeline_name": what,
+                 "task": data.task, "target_names": data.target_names, "estimator": final},
+                out / "model.joblib")
+    report = {"skemotion_version": __version__, "pipeline": what, "data": data.description,
+              "task": data.task, "n_samples": int(len(data.y)), "n_groups": int(n_groups),
+              "cv": f"GroupKFold(n_splits={cv.get_n_splits()})", "scores": summary,
+              "folds": rows, "seconds": round(time.perf_counter() - started, 1)}
+    if data.task == "classification":
+        from sklearn.metrics import classification_report
+
+        report["classification_report"] = classification_report(data.y, y_oof, output_dict=True,
+                                                                 zero_division=0)
+    figure = _figure(data.task, data, y_oof, out)
+    (out / "report.json").write_text(json.dumps(report, indent=2, default=str))
+    written = ["model.joblib", "cv_results.csv", "predictions.csv", "report.json"]
+    if figure is not None:
+        written.append(figure.name)
+    _log(f"wrote {', '.join(written)} to {out} in {report['seconds']:.0f} s")
+    return 0
+
+
+def cmd_search(args):
+    from sklearn.model_selection import GroupKFold
+
+    from ..model_selection import OptunaSearch
+    from ._data import load_data
+    from ._presets import preset_space
+
+    _, what, needs = _pipeline(args)
+    if args.pipeline:
+        raise UserError("search runs on a preset's search space; --pipeline files are for evaluate")
+    data = load_data(args, needs)
+    pipe = _build(args, data.task)
+    n_groups = len(np.unique(data.groups))
+    scoring = "accuracy" if data.task == "classification" else "ccc"
+    if scoring == "ccc":
+        from ..metrics import ccc_scorer as scoring
+    search = OptunaSearch(pipe, preset_space(args.preset), scoring=scoring,
+                          cv=GroupKFold(n_splits=min(args.cv, n_groups)), n_trials=args.n_trials,
+                          timeout=args.timeout, storage=args.storage, study_name=args.study,
+                          load_if_exists=True, random_state=args.random_state, refit=False,
+                          verbose=1)
+    _log(f"skemotion search: {what} on {data.description}; study {args.study!r} in "
+         f"{args.storage or 'memory'}; {args.n_trials} trials")
+    search.fit(data.X, data.y, groups=data.groups)
+    study = search.study_
+    out = _out_dir(args)
+    frame = study.trials_dataframe()
+    frame.to_csv(out / "trials.csv", index=False)
+    done = [t for t in study.trials if t.state.name == "COMPLETE"]
+    _log(f"{len(done)} complete trials in the study ({len(study.trials)} in all)")
+    _log(f"best score {study.best_value:.3f} with {json.dumps(study.best_params)}")
+    (out / "best_params.json").write_text(json.dumps({"best_score": study.best_value,
+                                                      "best_params": study.best_params}, indent=2))
+    _log(f"wrote trials.csv, best_params.json to {out}")
+    return 0
+
+
+def _load_model(path):
+    import joblib
+
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"No such model file: '{path}'")
+    try:
+        bundle = joblib.load(path)
+    except Exception:  # joblib/pickle raise many types for non-model files
+        raise UserError(f"'{path}' is not a skemotion model (could not be unpickled)") from None
+    if not isinstance(bundle, dict) or bundle.get("format") != MODEL_FORMAT:
+        raise UserError(f"'{path}' is not a skemotion model (no skemotion model header); "
+                        "models come from `skemotion evaluate`")
+    return bundle
+
+
+def cmd_predict(args):
+    import pandas as pd
+
+    from ..video import sliding_windows
+
+    if args.figure and not args.window:
+        raise UserError("--figure draws a timeline: give --window (and optionally --hop)")
+    bundle = _load_model(args.model)
+    model = bundle["estimator"]
+    for media in args.media:
+        base = media.split("#t=")[0]
+        if not os.path.exists(base):
+            raise FileNotFoundError(f"No such media file: '{base}'")
+    if args.window:
+        X = [frag for media in args.media for frag in sliding_windows(media, args.window, args.hop)]
+    else:
+        X = list(args.media)
+    X = np.asarray(X, dtype=object)
+    frame = pd.DataFrame({"media": X})
+    if args.window:
+        from ..io import parse_fragment
+
+        parts = [parse_fragment(x) for x in X]
+        frame["file"] = [p[0] for p in parts]
+        frame["start"] = [p[1] for p in parts]
+        frame["end"] = [p[2] for p in parts]
+    pred = model.predict(X)
+    frame["prediction"] = pred
+    if bundle["task"] == "classification" and hasattr(model, "predict_proba"):
+        proba = model.predict_proba(X)
+        for j, name in enumerate(model.classes_):
+            frame[f"p_{name}"] = proba[:, j]
+    if args.csv:
+        frame.to_csv(args.csv, index=False)
+        _log(f"wrote {len(frame)} predictions to {args.csv}")
+    else:
+        frame.to_csv(sys.stdout, index=False)
+    if args.figure:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(8, 3))
+        if args.window and bundle["task"] == "regression":
+            for file, sub in frame.groupby("file"):
+                ax.plot((sub["start"] + sub["end"]) / 2, sub["prediction"], marker="o", label=Path(file).name)
+            ax.set_xlabel("time (s)")
+            ax.set_ylabel("predicted value")
+        else:
+            cols = [c for c in frame.columns if c.startswith("p_")]
+            for file, sub in frame.groupby("file"):
+                mid = (sub["start"] + sub["end"]) / 2
+                for c in cols:
+                    ax.plot(mid, sub[c], label=f"{Path(file).name} {c[2:]}")
+            ax.set_xlabel("time (s)")
+            ax.set_ylabel("probability")
+        ax.legend(fontsize="small")
+        fig.savefig(args.figure, dpi=100, bbox_inches="tight")
+        _log(f"wrote {args.figure}")
+    return 0

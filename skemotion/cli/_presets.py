@@ -1,0 +1,108 @@
+"""Named pipelines of the ``skemotion`` command, mirroring the examples.
+
+Each preset builds a fresh Pipeline for a task ("classification" or
+"regression") and gives an Optuna search space over its parameters. Settings
+are small so that the default evaluation runs in about a minute on 2 CPU cores;
+``scale="full"`` gives the published sizes.
+"""
+
+__all__ = ["PRESETS", "build_preset", "preset_space"]
+
+PRESETS = {
+    "face-cnn-lstm": "frames -> face crop -> CNN-LSTM (masked-face CNN-LSTM of the CREMA-D/RAVDESS study)",
+    "frame-cnn": "frames -> custom CNN per frame, pooled over time (EEV custom CNN)",
+    "convlstm": "frames -> stacked convolutional LSTM cells (EEV Conv-LSTM)",
+    "audio-lstm": "audio -> Hamming-window MFCC sequences -> LSTM (Hindi-video study)",
+    "audio-logreg": "audio -> pooled Hamming-window spectral statistics -> logistic regression",
+    "fusion": "frames + log-mel spectrogram -> two-branch fusion network",
+}
+
+
+def _frames(scale):
+    from ..video import FrameSampler
+
+    return FrameSampler(n_frames=8 if scale == "small" else 16, size=(64, 64) if scale == "small" else (112, 112))
+
+
+def _net_kwargs(task, scale, random_state):
+    return {"max_epochs": 25 if scale == "small" else 50, "lr": 2e-3, "batch_size": 16,
+            "random_state": random_state, "device": "auto"}
+
+
+def _model(kind, task, scale, random_state):
+    from .. import models
+
+    suffix = "Classifier" if task == "classification" else "Regressor"
+    cls = getattr(models, f"{kind}{suffix}")
+    kwargs = _net_kwargs(task, scale, random_state)
+    if kind == "CNNLSTM":
+        kwargs["module__hidden_size"] = 32 if scale == "small" else 128
+    if kind == "SequenceLSTM":
+        kwargs["module__hidden_size"] = 40 if scale == "small" else 120
+    return cls(**kwargs)
+
+
+def build_preset(name, *, task="classification", scale="small", random_state=0):
+    """Return a fresh Pipeline for preset ``name``."""
+    from sklearn.pipeline import Pipeline
+
+    if name not in PRESETS:
+        raise KeyError(name)
+    if name in ("face-cnn-lstm", "frame-cnn", "convlstm"):
+        from ..face import FaceCropper
+
+        kind = {"face-cnn-lstm": "CNNLSTM", "frame-cnn": "FrameCNN", "convlstm": "ConvLSTM"}[name]
+        steps = [("frames", _frames(scale))]
+        if name == "face-cnn-lstm":
+            steps.append(("face", FaceCropper(size=32 if scale == "small" else 112, margin=0.2,
+                                              on_no_face="center")))
+        steps.append(("model", _model(kind, task, scale, random_state)))
+        return Pipeline(steps)
+    from ..audio import AudioLoader, SpectralFeatures
+
+    sr = 16000
+    if name == "audio-lstm":
+        return Pipeline([
+            ("audio", AudioLoader(sr=sr, duration=1.0 if scale == "small" else 3.0)),
+            ("features", SpectralFeatures(sr=sr, features=("mfcc",), pool=None, n_fft=512, hop_length=256)),
+            ("model", _model("SequenceLSTM", task, scale, random_state)),
+        ])
+    if name == "audio-logreg":
+        from sklearn.linear_model import LogisticRegression, Ridge
+        from sklearn.preprocessing import StandardScaler
+
+        final = LogisticRegression(max_iter=2000) if task == "classification" else Ridge()
+        return Pipeline([
+            ("audio", AudioLoader(sr=sr, duration=1.0 if scale == "small" else 3.0)),
+            ("features", SpectralFeatures(sr=sr, n_fft=512, hop_length=256)),
+            ("scale", StandardScaler()),
+            ("model", final),
+        ])
+    # fusion
+    from ..audio import Spectrogram
+    from ..models import ModalityUnion
+
+    union = ModalityUnion(
+        video=_frames(scale),
+        audio=Pipeline([("load", AudioLoader(sr=sr, duration=1.0 if scale == "small" else 3.0)),
+                        ("spec", Spectrogram(sr=sr, n_fft=512, hop_length=256, n_mels=32,
+                                             normalize="per_image"))]),
+    )
+    return Pipeline([("union", union), ("model", _model("Fusion", task, scale, random_state))])
+
+
+def preset_space(name):
+    """Optuna distributions over the preset's parameters (Pipeline parameter names)."""
+    from optuna.distributions import CategoricalDistribution, FloatDistribution
+
+    lr = {"model__lr": FloatDistribution(1e-4, 1e-2, log=True)}
+    if name == "face-cnn-lstm":
+        return {**lr, "model__module__hidden_size": CategoricalDistribution([16, 32, 64]),
+                "face__margin": FloatDistribution(0.0, 0.4)}
+    if name == "audio-lstm":
+        return {**lr, "model__module__hidden_size": CategoricalDistribution([40, 80, 120])}
+    if name == "audio-logreg":
+        return {"model__C": FloatDistribution(1e-3, 1e2, log=True)}
+    if name == "frame-cnn":
+        return {**lr, "frames__n_frames": CategoricalDistribution([4, 8])}
+    return lr

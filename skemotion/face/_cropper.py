@@ -1,0 +1,535 @@
+"""FaceCropper and FaceMasker: detect, track and cut out the face in every frame of a clip."""
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils import Bunch
+
+from ..exceptions import NoFaceError
+from ..utils import Interval, Options, check_array_shape, validate_params
+from ._detectors import FaceDetector, get_detector, import_cv2
+from ._tracking import center_box, track_boxes
+
+__all__ = ["FaceCropper", "FaceMasker"]
+
+_SHAPE = "(n_samples, n_frames, height, width, 3)"
+
+
+def _detect_clip(clip, detector, detect_every, smoothing, before_first):
+    """Boxes, found-mask and processed-mask for one clip (runs in a joblib worker)."""
+    n_frames, height, width = clip.shape[:3]
+    detections = [
+        _checked_detect(detector, clip[t]) if t % detect_every == 0 else None
+        for t in range(n_frames)
+    ]
+    boxes, found = track_boxes(
+        detections, (height, width), smoothing=smoothing, before_first=before_first
+    )
+    processed = np.array([d is not None for d in detections], dtype=bool)
+    return boxes, found, processed
+
+
+def _checked_detect(detector, frame):
+    """Run a detector on one frame and check that it kept the (k, 5) contract."""
+    boxes = np.asarray(detector.detect(frame), dtype=np.float64)
+    if boxes.ndim != 2 or boxes.shape[1] != 5 or not np.isfinite(boxes).all():
+        raise ValueError(
+            f"{type(detector).__name__}.detect must return a finite array of shape "
+            f"(n_faces, 5) (x0, y0, x1, y1, score); got shape {boxes.shape}."
+        )
+    return boxes
+
+
+def _square_region(box, margin):
+    """Integer square ``(x0, y0, side)`` centred on ``box``, each side enlarged by ``margin``."""
+    x0, y0, x1, y1 = box
+    side = max(x1 - x0, y1 - y0) * (1 + 2 * margin)
+    side_px = max(1, int(round(side)))
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    return int(round(cx - side_px / 2)), int(round(cy - side_px / 2)), side_px
+
+
+def _cut(frame, x0, y0, side):
+    """The ``side`` x ``side`` patch at ``(x0, y0)``, zero where it leaves the frame."""
+    height, width = frame.shape[:2]
+    patch = np.zeros((side, side, frame.shape[2]), dtype=frame.dtype)
+    fx0, fy0 = max(x0, 0), max(y0, 0)
+    fx1, fy1 = min(x0 + side, width), min(y0 + side, height)
+    if fx1 > fx0 and fy1 > fy0:
+        patch[fy0 - y0 : fy1 - y0, fx0 - x0 : fx1 - x0] = frame[fy0:fy1, fx0:fx1]
+    return patch
+
+
+def _resize(image, size, cv2):
+    if image.shape[0] == size and image.shape[1] == size:
+        return image
+    interpolation = cv2.INTER_AREA if image.shape[0] > size else cv2.INTER_LINEAR
+    out = cv2.resize(image, (size, size), interpolation=interpolation)
+    return out.reshape(size, size, image.shape[2])
+
+
+def _ellipse_mask(shape, cx, cy, ax, ay):
+    """Boolean mask of pixels whose centres lie inside the ellipse."""
+    yy, xx = np.ogrid[: shape[0], : shape[1]]
+    ax, ay = max(ax, 1e-6), max(ay, 1e-6)
+    return ((xx + 0.5 - cx) / ax) ** 2 + ((yy + 0.5 - cy) / ay) ** 2 <= 1.0
+
+
+class FaceCropper(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+    """Detect, track and crop (or mask) the face in every frame of each clip.
+
+    Each frame goes through a face detector (by default OpenCV's Haar cascade,
+    which ships with ``opencv-python-headless``; nothing is downloaded). One face
+    is followed through the clip: the largest box on the first detection, then
+    the box overlapping the previous one most. Boxes are smoothed exponentially,
+    the last box is reused on frames without a detection, and frames before the
+    first detection follow ``before_first``.
+
+    In ``mode="crop"`` each frame becomes a square of ``size`` x ``size`` pixels
+    centred on the face box, whose sides are enlarged by ``margin`` (parts outside
+    the frame are black). ``mode="mask"`` does the same and sets to zero every
+    pixel outside the ellipse inscribed in the enlarged box, like the masked
+    faces OpenFace produces; with ``size=None`` it keeps the frame's size and
+    geometry instead of cropping.
+
+    Use :meth:`detection_rate` (or :meth:`detect`) to find clips where the face
+    is seldom found and drop them before training (DFEW drops clips with a rate
+    under 0.5).
+
+    Parameters
+    ----------
+    detector : {"haar"} or FaceDetector, default="haar"
+        The face detector: ``"haar"`` is :class:`HaarCascadeDetector` with its
+        defaults; pass an instance to change its settings or plug in your own
+        :class:`FaceDetector` subclass. An instance's parameters are searchable
+        as ``detector__<name>`` (e.g. ``detector__min_neighbors``).
+    mode : {"crop", "mask"}, default="crop"
+        Square crop of the face, or crop (or frame) with the background zeroed.
+    size : int or None, default=112
+        Side in pixels of the output frames. ``None`` (only with
+        ``mode="mask"``) keeps the input frames' size.
+    margin : float, default=0.2
+        Fraction of the face box's side added on each side before cropping.
+    smoothing : float, default=0.5
+        Exponential smoothing of boxes over frames, in [0, 1):
+        ``box_t = smoothing * box_{t-1} + (1 - smoothing) * detection_t``;
+        0 uses each frame's detection as is.
+    detect_every : int, default=1
+        Run the detector on every ``detect_every``-th frame only (frames 0, k,
+        2k, ...) and reuse the last box in between; faster on long clips.
+    before_first : {"next", "center", "error"}, default="next"
+        Box for frames before the first detection: the first detected box
+        (back-filled), a centred square of half the frame's shorter side, or
+        raise :class:`~skemotion.exceptions.NoFaceError`.
+    on_no_face : {"error", "center", "full"}, default="error"
+        What to do with a clip in which no frame has a face: raise
+        :class:`~skemotion.exceptions.NoFaceError` naming every such sample,
+        use the centred square, or use the whole frame (crop: the frame padded
+        to a square; mask: nothing is masked).
+    n_jobs : int or None, default=None
+        Clips processed in parallel by joblib (``-1``: all cores).
+
+    See Also
+    --------
+    FaceMasker : The same, masking the background and keeping the frame size.
+    HaarCascadeDetector : The default detector and its settings.
+
+    Notes
+    -----
+    The transformer is stateless: ``fit`` only checks the parameters and the
+    input shape, and ``transform`` may be called without it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skemotion.face import FaceCropper
+    >>> from skemotion.face._testing import draw_faces
+    >>> X, true_boxes = draw_faces(n_samples=2, n_frames=3, size=(96, 96), random_state=0)
+    >>> X.shape
+    (2, 3, 96, 96, 3)
+    >>> cropper = FaceCropper(size=48)
+    >>> cropper.fit_transform(X).shape
+    (2, 3, 48, 48, 3)
+    >>> cropper.detection_rate(X)
+    array([1., 1.])
+    """
+
+    _parameter_constraints = {
+        "detector": [Options({"haar"}), FaceDetector],
+        "mode": [Options({"crop", "mask"})],
+        "size": [Interval(int, 1, None, closed="left"), None],
+        "margin": [Interval(float, 0, None, closed="left")],
+        "smoothing": [Interval(float, 0, 1, closed="left")],
+        "detect_every": [Interval(int, 1, None, closed="left")],
+        "before_first": [Options({"next", "center", "error"})],
+        "on_no_face": [Options({"error", "center", "full"})],
+        "n_jobs": [int, None],
+    }
+
+    def __init__(
+        self,
+        *,
+        detector="haar",
+        mode="crop",
+        size=112,
+        margin=0.2,
+        smoothing=0.5,
+        detect_every=1,
+        before_first="next",
+        on_no_face="error",
+        n_jobs=None,
+    ):
+        self.detector = detector
+        self.mode = mode
+        self.size = size
+        self.margin = margin
+        self.smoothing = smoothing
+        self.detect_every = detect_every
+        self.before_first = before_first
+        self.on_no_face = on_no_face
+        self.n_jobs = n_jobs
+
+    # -- sklearn plumbing -------------------------------------------------------------
+    def __sklearn_is_fitted__(self):
+        return True
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = False
+        tags.input_tags.two_d_array = False  # true: frames are 5-D, 2-D input is rejected
+        tags.transformer_tags.preserves_dtype = ["uint8"]
+        return tags
+
+    def _mode(self):
+        return self.mode
+
+    def _check_params(self):
+        validate_params(self, self.get_params(deep=False), self._parameter_constraints)
+        if self.size is None and self._mode() == "crop":
+            raise ValueError(
+                f"The 'size' parameter of {type(self).__name__} must be an int in the range "
+                "[1, inf) when mode='crop' (size=None is only allowed with mode='mask'). "
+                "Got None instead."
+            )
+
+    def _check_X(self, X):
+        if isinstance(X, list | tuple):
+            X = np.asarray(X)
+        if not isinstance(X, np.ndarray):
+            raise ValueError(
+                f"Expected X to be an ndarray of shape {_SHAPE}, dtype=uint8; "
+                f"got {type(X).__name__}."
+            )
+        check_array_shape(X, _SHAPE, ndim=5, last_dim=(1, 3))
+        if X.dtype != np.uint8:
+            raise ValueError(
+                f"Expected X of dtype uint8 (frames as read by skemotion.io.read_frames); "
+                f"got {X.dtype}."
+            )
+        if min(X.shape[:4]) == 0:
+            raise ValueError(f"Expected X of shape {_SHAPE} with no empty axis; got {X.shape}.")
+        return X
+
+    def fit(self, X, y=None):
+        """Check the parameters and the input; nothing is learned.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_frames, height, width, 3), dtype=uint8
+            RGB frames (one channel is accepted too).
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : FaceCropper
+        """
+        self._check_params()
+        self._check_X(X)
+        return self
+
+    # -- public API -------------------------------------------------------------------
+    def detect(self, X):
+        """Detect and track the face in each clip, without cropping.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_frames, height, width, 3), dtype=uint8
+            RGB frames.
+
+        Returns
+        -------
+        faces : sklearn.utils.Bunch
+            - ``boxes``: ndarray of shape (n_samples, n_frames, 4), float32, the
+              tracked face box ``x0, y0, x1, y1`` in pixels (before ``margin``).
+              Clips without any face get the centred or full-frame box per
+              ``on_no_face``, or NaN when it is ``"error"``; frames before the
+              first detection are NaN when ``before_first="error"``.
+            - ``found``: ndarray of shape (n_samples, n_frames), bool, whether the
+              detector found a face in that frame (False on frames skipped by
+              ``detect_every``).
+            - ``detection_rate``: ndarray of shape (n_samples,), float64, the
+              fraction of examined frames with a face.
+            - ``fallback``: ndarray of shape (n_samples,), object, ``None`` or the
+              ``on_no_face`` fallback (``"center"``/``"full"``) used for the clip.
+
+        Examples
+        --------
+        >>> from skemotion.face import FaceCropper
+        >>> from skemotion.face._testing import draw_faces
+        >>> X, true_boxes = draw_faces(n_samples=1, n_frames=2, size=(96, 96), random_state=0)
+        >>> faces = FaceCropper().detect(X)
+        >>> faces.boxes.shape, faces.found.tolist()
+        ((1, 2, 4), [[True, True]])
+        """
+        self._check_params()
+        X = self._check_X(X)
+        detector = get_detector(self.detector)
+        results = Parallel(n_jobs=self.n_jobs)(
+            delayed(_detect_clip)(
+                X[i], detector, self.detect_every, self.smoothing, self.before_first
+            )
+            for i in range(X.shape[0])
+        )
+        boxes = np.stack([r[0] for r in results])
+        found = np.stack([r[1] for r in results])
+        processed = np.stack([r[2] for r in results])
+        rate = found.sum(axis=1) / processed.sum(axis=1)
+        fallback = np.full(X.shape[0], None, dtype=object)
+        height, width = X.shape[2:4]
+        for i in np.flatnonzero(~found.any(axis=1)):
+            if self.on_no_face == "center":
+                boxes[i] = center_box(height, width)
+                fallback[i] = "center"
+            elif self.on_no_face == "full":
+                boxes[i] = [0, 0, width, height]
+                fallback[i] = "full"
+        return Bunch(
+            boxes=boxes.astype(np.float32),
+            found=found,
+            detection_rate=rate.astype(np.float64),
+            fallback=fallback,
+        )
+
+    def detection_rate(self, X):
+        """Fraction of examined frames in which a face was found, per clip.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_frames, height, width, 3), dtype=uint8
+            RGB frames.
+
+        Returns
+        -------
+        rate : ndarray of shape (n_samples,), dtype=float64
+            Values in [0, 1]. Keep clips with ``rate >= 0.5`` to follow DFEW.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skemotion.face import FaceCropper
+        >>> from skemotion.face._testing import draw_faces
+        >>> X, _ = draw_faces(n_samples=2, n_frames=2, size=(96, 96), random_state=0)
+        >>> X[1] = 0  # no face at all in the second clip
+        >>> rate = FaceCropper().detection_rate(X)
+        >>> rate
+        array([1., 0.])
+        >>> X[rate >= 0.5].shape
+        (1, 2, 96, 96, 3)
+        """
+        return self.detect(X).detection_rate
+
+    def extract(self, X, faces):
+        """Crop or mask ``X`` around boxes from :meth:`detect`.
+
+        ``transform(X)`` is ``extract(X, detect(X))``; call the two steps to
+        get both the detection rate and the crops while detecting only once.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_frames, height, width, 3), dtype=uint8
+            RGB frames.
+        faces : Bunch
+            The output of :meth:`detect` on the same ``X``.
+
+        Returns
+        -------
+        X_out : ndarray of shape (n_samples, n_frames, size, size, 3), dtype=uint8
+            Or the input's (height, width) with ``mode="mask"`` and ``size=None``.
+
+        Raises
+        ------
+        NoFaceError
+            When clips have no face (``on_no_face="error"``) or frames precede
+            the first detection (``before_first="error"``); lists every such sample.
+
+        Examples
+        --------
+        >>> from skemotion.face import FaceCropper
+        >>> from skemotion.face._testing import draw_faces
+        >>> X, _ = draw_faces(n_samples=2, n_frames=2, size=(96, 96), random_state=0)
+        >>> cropper = FaceCropper(size=32)
+        >>> faces = cropper.detect(X)
+        >>> cropper.extract(X, faces).shape, faces.detection_rate.tolist()
+        ((2, 2, 32, 32, 3), [1.0, 1.0])
+        """
+        self._check_params()
+        X = self._check_X(X)
+        boxes = np.asarray(faces["boxes"], dtype=np.float64)
+        if boxes.shape != X.shape[:2] + (4,):
+            raise ValueError(
+                f"Expected faces.boxes of shape {X.shape[:2] + (4,)} (from detect on the same X); "
+                f"got {boxes.shape}."
+            )
+        fallback = faces.get("fallback")
+        if fallback is None:
+            fallback = np.full(X.shape[0], None, dtype=object)
+        missing = np.isnan(boxes).any(axis=2)
+        no_face = np.flatnonzero(missing.all(axis=1))
+        late = np.flatnonzero(missing.any(axis=1) & ~missing.all(axis=1))
+        if len(no_face) or len(late):
+            parts = []
+            if len(no_face):
+                parts.append(
+                    f"no face found in any frame of samples {no_face.tolist()} "
+                    "(set on_no_face='center' or 'full' to keep them, or drop them using "
+                    "detection_rate)"
+                )
+            if len(late):
+                firsts = [int(np.argmin(missing[i])) for i in late]
+                parts.append(
+                    "no face found before frames "
+                    + ", ".join(f"{f} of sample {i}" for i, f in zip(late.tolist(), firsts))
+                    + " (set before_first='next' or 'center' to fill them)"
+                )
+            raise NoFaceError(
+                f"{type(self).__name__}: " + "; ".join(parts) + ".",
+                indices=sorted(set(no_face.tolist()) | set(late.tolist())),
+            )
+        cv2 = import_cv2()
+        mode = self._mode()
+        out = []
+        for i in range(X.shape[0]):
+            full = fallback[i] == "full"
+            margin = 0.0 if full else float(self.margin)
+            out.append(
+                np.stack(
+                    [self._extract_frame(X[i, t], boxes[i, t], margin, mode, full, cv2)
+                     for t in range(X.shape[1])]
+                )
+            )
+        return np.stack(out)
+
+    def _extract_frame(self, frame, box, margin, mode, full, cv2):
+        x0, y0, x1, y1 = box
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        ax, ay = (x1 - x0) * (1 + 2 * margin) / 2, (y1 - y0) * (1 + 2 * margin) / 2
+        if mode == "mask" and self.size is None:
+            if full:
+                return frame.copy()
+            inside = _ellipse_mask(frame.shape, cx, cy, ax, ay)
+            return np.where(inside[..., None], frame, 0).astype(np.uint8)
+        sx0, sy0, side = _square_region(box, margin)
+        patch = _resize(_cut(frame, sx0, sy0, side), self.size, cv2)
+        if mode == "mask" and not full:
+            scale = self.size / side
+            inside = _ellipse_mask(
+                patch.shape, (cx - sx0) * scale, (cy - sy0) * scale, ax * scale, ay * scale
+            )
+            patch = np.where(inside[..., None], patch, 0).astype(np.uint8)
+        return patch
+
+    def transform(self, X):
+        """Crop (or mask) the tracked face in every frame.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_frames, height, width, 3), dtype=uint8
+            RGB frames (one channel is accepted too).
+
+        Returns
+        -------
+        X_out : ndarray of shape (n_samples, n_frames, size, size, 3), dtype=uint8
+            One output clip per input clip, in input order; the input's
+            (height, width) with ``mode="mask"`` and ``size=None``.
+
+        Raises
+        ------
+        NoFaceError
+            See :meth:`extract`.
+        """
+        return self.extract(X, self.detect(X))
+
+
+class FaceMasker(FaceCropper):
+    """Set the background to zero outside the tracked face, keeping the frame size.
+
+    ``FaceMasker()`` is :class:`FaceCropper` with ``mode="mask"`` and
+    ``size=None``: every pixel outside the ellipse inscribed in the face box
+    (enlarged by ``margin`` on each side) becomes black, like OpenFace's masked
+    faces. Give ``size`` to also crop a square around the face.
+
+    Parameters
+    ----------
+    detector : {"haar"} or FaceDetector, default="haar"
+        The face detector (see :class:`FaceCropper`).
+    size : int or None, default=None
+        ``None`` keeps the frames' size; an int crops a square of that side
+        around the face, as ``FaceCropper(mode="mask")``.
+    margin : float, default=0.2
+        Fraction of the face box's side added on each side of the ellipse.
+    smoothing : float, default=0.5
+        Exponential smoothing of boxes over frames, in [0, 1).
+    detect_every : int, default=1
+        Run the detector on every ``detect_every``-th frame only.
+    before_first : {"next", "center", "error"}, default="next"
+        Box for frames before the first detection.
+    on_no_face : {"error", "center", "full"}, default="error"
+        What to do with a clip in which no frame has a face.
+    n_jobs : int or None, default=None
+        Clips processed in parallel by joblib.
+
+    See Also
+    --------
+    FaceCropper : Square crops of the face; all parameters are described there.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skemotion.face import FaceMasker
+    >>> from skemotion.face._testing import draw_faces
+    >>> X, _ = draw_faces(n_samples=1, n_frames=2, size=(96, 96), random_state=0)
+    >>> Xm = FaceMasker().fit_transform(X)
+    >>> Xm.shape
+    (1, 2, 96, 96, 3)
+    >>> bool((Xm[0, 0, 0, 0] == 0).all())  # a corner is background
+    True
+    """
+
+    _parameter_constraints = {
+        k: v for k, v in FaceCropper._parameter_constraints.items() if k != "mode"
+    }
+
+    def __init__(
+        self,
+        *,
+        detector="haar",
+        size=None,
+        margin=0.2,
+        smoothing=0.5,
+        detect_every=1,
+        before_first="next",
+        on_no_face="error",
+        n_jobs=None,
+    ):
+        self.detector = detector
+        self.size = size
+        self.margin = margin
+        self.smoothing = smoothing
+        self.detect_every = detect_every
+        self.before_first = before_first
+        self.on_no_face = on_no_face
+        self.n_jobs = n_jobs
+
+    def _mode(self):
+        return "mask"

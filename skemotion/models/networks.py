@@ -1,0 +1,865 @@
+"""Pure PyTorch networks behind the skemotion estimators.
+
+Every network takes the data-derived sizes (``n_features``, ``frame_shape``,
+``n_outputs``) as constructor arguments, filled in by the estimator from the
+training data, and returns raw scores (logits for classification). Inputs
+arrive sample-first and channels-last, as float32 in [0, 1] for frames (the
+estimator scales uint8 batches on the device); the torch layouts are made
+inside ``forward``.
+
+The 2-D backbones are written here (torchvision is not a dependency), with
+torchvision's parameter names for ``"vgg16"`` and ``"resnet*"`` so that a
+local torchvision state dict can be loaded through ``weights=``. Nothing is
+ever downloaded.
+"""
+
+import os
+
+import torch
+from torch import nn
+
+__all__ = [
+    "BACKBONES",
+    "C3DLSTMNet",
+    "CNNLSTMNet",
+    "ConvLSTMCell",
+    "ConvLSTMNet",
+    "FrameCNNNet",
+    "FrameEncoder",
+    "FusionNet",
+    "SequenceLSTMNet",
+    "SequencePooling",
+    "make_backbone",
+]
+
+BACKBONES = ("simple", "quadrant", "vgg16", "resnet18", "resnet34", "resnet50")
+POOLINGS = ("last", "mean", "attention")
+
+
+def _check_choice(name, value, options, owner):
+    if value not in options:
+        raise ValueError(
+            f"The {name!r} parameter of {owner} must be a str among "
+            f"{{{', '.join(repr(o) for o in options)}}}. Got {value!r} instead."
+        )
+
+
+# --------------------------------------------------------------------------- #
+# Sequence pooling
+# --------------------------------------------------------------------------- #
+class SequencePooling(nn.Module):
+    """Reduce LSTM outputs ``(N, T, D)`` to ``(N, D)``.
+
+    Parameters
+    ----------
+    size : int
+        Feature size ``D`` of the LSTM output (``2 * hidden_size`` when
+        bidirectional).
+    pooling : {"last", "mean", "attention"}, default="last"
+        ``"last"`` takes the last step (for a bidirectional LSTM, the last
+        forward step and the first backward step); ``"mean"`` averages over
+        time; ``"attention"`` is a learned softmax-weighted sum over time.
+    bidirectional : bool, default=False
+        Whether the outputs come from a bidirectional LSTM.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skemotion.models.networks import SequencePooling
+    >>> SequencePooling(8, pooling="attention")(torch.zeros(2, 5, 8)).shape
+    torch.Size([2, 8])
+    """
+
+    def __init__(self, size, pooling="last", bidirectional=False):
+        super().__init__()
+        _check_choice("pooling", pooling, POOLINGS, type(self).__name__)
+        self.pooling = pooling
+        self.bidirectional = bidirectional
+        self.attention = nn.Linear(size, 1) if pooling == "attention" else None
+
+    def forward(self, out):
+        if self.pooling == "mean":
+            return out.mean(dim=1)
+        if self.pooling == "attention":
+            weights = torch.softmax(self.attention(out), dim=1)
+            return (weights * out).sum(dim=1)
+        if self.bidirectional:
+            half = out.shape[-1] // 2
+            return torch.cat([out[:, -1, :half], out[:, 0, half:]], dim=-1)
+        return out[:, -1]
+
+
+class _LSTMBlock(nn.Module):
+    """``nn.LSTM`` (batch first) followed by :class:`SequencePooling`."""
+
+    def __init__(self, input_size, hidden_size, num_layers, bidirectional, dropout, pooling):
+        super().__init__()
+        self.lstm = nn.LSTM(
+            input_size,
+            hidden_size,
+            num_layers=num_layers,
+            batch_first=True,
+            bidirectional=bidirectional,
+            dropout=dropout if num_layers > 1 else 0.0,
+        )
+        self.out_features = hidden_size * (2 if bidirectional else 1)
+        self.pool = SequencePooling(self.out_features, pooling, bidirectional)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.pool(out)
+
+
+class SequenceLSTMNet(nn.Module):
+    """LSTM over feature sequences ``(N, T, F)``, pooled, then a linear head.
+
+    Parameters
+    ----------
+    n_features : int
+        Features per time step (``F``); set by the estimator.
+    n_outputs : int
+        Number of classes or regression targets; set by the estimator.
+    hidden_size : int, default=64
+        LSTM hidden units (the Hindi-video study compares 40, 80 and 120).
+    num_layers : int, default=1
+        Stacked LSTM layers.
+    bidirectional : bool, default=False
+        Use a bidirectional LSTM.
+    dropout : float, default=0.0
+        Dropout between LSTM layers and before the head.
+    pooling : {"last", "mean", "attention"}, default="last"
+        How the per-step outputs are reduced; see :class:`SequencePooling`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skemotion.models.networks import SequenceLSTMNet
+    >>> net = SequenceLSTMNet(n_features=13, n_outputs=4, hidden_size=8)
+    >>> net(torch.zeros(2, 10, 13)).shape
+    torch.Size([2, 4])
+    """
+
+    def __init__(
+        self,
+        n_features,
+        n_outputs,
+        hidden_size=64,
+        num_layers=1,
+        bidirectional=False,
+        dropout=0.0,
+        pooling="last",
+    ):
+        super().__init__()
+        self.encoder = _LSTMBlock(n_features, hidden_size, num_layers, bidirectional, dropout, pooling)
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(self.encoder.out_features, n_outputs)
+
+    def forward(self, X):
+        return self.head(self.dropout(self.encoder(X)))
+
+
+# --------------------------------------------------------------------------- #
+# 2-D backbones
+# --------------------------------------------------------------------------- #
+class _SimpleCNN(nn.Module):
+    """conv 32 -> pool -> conv 64 -> pool -> dense 128 (the EEV study's custom CNN)."""
+
+    def __init__(self, in_channels, height, width):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(in_channels, 32, 3, padding=1),
+            nn.ReLU(inplace=True),
+            nn.MaxPool2d(2, ceil_mode=True),
+            nn.Conv2d(32, 64, 3, padding=1),
+            nn.ReLU(inplace=True),
+            nn.MaxPool2d(2, ceil_mode=True),
+        )
+        h, w = -(-(-(-height // 2)) // 2), -(-(-(-width // 2)) // 2)
+        self.dense = nn.Sequential(nn.Flatten(), nn.Linear(64 * h * w, 128), nn.ReLU(inplace=True))
+        self.out_features = 128
+
+    def forward(self, x):
+        return self.dense(self.features(x))
+
+
+class _QuadrantCNN(nn.Module):
+    """conv 64/128/256, 2x2 max pooling twice, quadrant pooling, dense 200.
+
+    Quadrant pooling max-pools each quarter of the last feature map, keeping
+    coarse spatial layout (which half of the face moved) in 4 x 256 features.
+    """
+
+    def __init__(self, in_channels):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(in_channels, 64, 3, padding=1),
+            nn.ReLU(inplace=True),
+            nn.MaxPool2d(2, ceil_mode=True),
+            nn.Conv2d(64, 128, 3, padding=1),
+            nn.ReLU(inplace=True),
+            nn.MaxPool2d(2, ceil_mode=True),
+            nn.Conv2d(128, 256, 3, padding=1),
+            nn.ReLU(inplace=True),
+        )
+        self.quadrant_pool = nn.AdaptiveMaxPool2d(2)
+        self.dense = nn.Sequential(nn.Flatten(), nn.Linear(4 * 256, 200), nn.ReLU(inplace=True))
+        self.out_features = 200
+
+    def forward(self, x):
+        return self.dense(self.quadrant_pool(self.features(x)))
+
+
+class _VGG16(nn.Module):
+    """VGG-16 convolutional part, torchvision names (``features.N.*``), global average pool."""
+
+    _CFG = (64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512, "M")
+
+    def __init__(self, in_channels):
+        super().__init__()
+        layers = []
+        channels = in_channels
+        for v in self._CFG:
+            if v == "M":
+                layers.append(nn.MaxPool2d(2, ceil_mode=True))
+            else:
+                layers += [nn.Conv2d(channels, v, 3, padding=1), nn.ReLU(inplace=True)]
+                channels = v
+        self.features = nn.Sequential(*layers)
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.out_features = 512
+
+    def forward(self, x):
+        return torch.flatten(self.avgpool(self.features(x)), 1)
+
+
+class _BasicBlock(nn.Module):
+    expansion = 1
+
+    def __init__(self, inplanes, planes, stride=1, downsample=None):
+        super().__init__()
+        self.conv1 = nn.Conv2d(inplanes, planes, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.relu = nn.ReLU(inplace=True)
+        self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.downsample = downsample
+
+    def forward(self, x):
+        identity = x if self.downsample is None else self.downsample(x)
+        out = self.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        return self.relu(out + identity)
+
+
+class _Bottleneck(nn.Module):
+    expansion = 4
+
+    def __init__(self, inplanes, planes, stride=1, downsample=None):
+        super().__init__()
+        self.conv1 = nn.Conv2d(inplanes, planes, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.conv2 = nn.Conv2d(planes, planes, 3, stride, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.conv3 = nn.Conv2d(planes, planes * 4, 1, bias=False)
+        self.bn3 = nn.BatchNorm2d(planes * 4)
+        self.relu = nn.ReLU(inplace=True)
+        self.downsample = downsample
+
+    def forward(self, x):
+        identity = x if self.downsample is None else self.downsample(x)
+        out = self.relu(self.bn1(self.conv1(x)))
+        out = self.relu(self.bn2(self.conv2(out)))
+        out = self.bn3(self.conv3(out))
+        return self.relu(out + identity)
+
+
+class _ResNet(nn.Module):
+    """ResNet without its classifier, torchvision parameter names."""
+
+    _SPECS = {
+        "resnet18": (_BasicBlock, (2, 2, 2, 2)),
+        "resnet34": (_BasicBlock, (3, 4, 6, 3)),
+        "resnet50": (_Bottleneck, (3, 4, 6, 3)),
+    }
+
+    def __init__(self, name, in_channels):
+        super().__init__()
+        block, layers = self._SPECS[name]
+        self.inplanes = 64
+        self.conv1 = nn.Conv2d(in_channels, 64, 7, 2, 3, bias=False)
+        self.bn1 = nn.BatchNorm2d(64)
+        self.relu = nn.ReLU(inplace=True)
+        self.maxpool = nn.MaxPool2d(3, 2, 1)
+        self.layer1 = self._make_layer(block, 64, layers[0])
+        self.layer2 = self._make_layer(block, 128, layers[1], stride=2)
+        self.layer3 = self._make_layer(block, 256, layers[2], stride=2)
+        self.layer4 = self._make_layer(block, 512, layers[3], stride=2)
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.out_features = 512 * block.expansion
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+
+    def _make_layer(self, block, planes, blocks, stride=1):
+        downsample = None
+        if stride != 1 or self.inplanes != planes * block.expansion:
+            downsample = nn.Sequential(
+                nn.Conv2d(self.inplanes, planes * block.expansion, 1, stride, bias=False),
+                nn.BatchNorm2d(planes * block.expansion),
+            )
+        layers = [block(self.inplanes, planes, stride, downsample)]
+        self.inplanes = planes * block.expansion
+        layers += [block(self.inplanes, planes) for _ in range(1, blocks)]
+        return nn.Sequential(*layers)
+
+    def forward(self, x):
+        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+        return torch.flatten(self.avgpool(x), 1)
+
+
+# keys of a full torchvision / skemotion state dict that belong to a classifier head
+_HEAD_PREFIXES = ("fc.", "classifier.")
+
+
+def _load_weights(backbone, weights, name):
+    path = os.fspath(weights)
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"Backbone weights file not found: {path!r}.")
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # noqa: BLE001 - torch raises many kinds here
+        raise ValueError(
+            f"Could not read backbone weights from {path!r}: expected a state dict saved "
+            f"with torch.save ({type(exc).__name__}: {exc})."
+        ) from exc
+    if isinstance(state, dict) and "state_dict" in state and isinstance(state["state_dict"], dict):
+        state = state["state_dict"]
+    if not isinstance(state, dict):
+        raise ValueError(
+            f"Could not read backbone weights from {path!r}: expected a state dict "
+            f"(a mapping of parameter names to tensors); got {type(state).__name__}."
+        )
+    state = {k: v for k, v in state.items() if not k.startswith(_HEAD_PREFIXES)}
+    try:
+        backbone.load_state_dict(state, strict=True)
+    except RuntimeError as exc:
+        raise ValueError(
+            f"The weights in {path!r} do not fit the {name!r} backbone: {exc}"
+        ) from exc
+
+
+def make_backbone(name, in_channels, height, width, weights=None):
+    """Build a 2-D backbone that maps ``(N, C, H, W)`` to ``(N, out_features)``.
+
+    Parameters
+    ----------
+    name : {"simple", "quadrant", "vgg16", "resnet18", "resnet34", "resnet50"}
+        Architecture. ``"simple"`` is conv 32 -> pool -> conv 64 -> pool ->
+        dense 128; ``"quadrant"`` is conv 64/128/256 with 2x2 max pooling
+        after the first two and quadrant pooling after the third, then dense
+        200; the others follow torchvision's layouts and parameter names.
+    in_channels : int
+        Input channels (3 for RGB, 1 for gray).
+    height, width : int
+        Frame size (used by ``"simple"``'s dense layer).
+    weights : str or os.PathLike, default=None
+        Local file with a state dict for the backbone (``torch.save``); keys of
+        a classifier head (``fc.*``, ``classifier.*``) are ignored, so a
+        torchvision checkpoint loads as is. Nothing is downloaded.
+
+    Returns
+    -------
+    backbone : torch.nn.Module
+        With an ``out_features`` attribute.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skemotion.models.networks import make_backbone
+    >>> bb = make_backbone("simple", 3, 32, 32)
+    >>> bb(torch.zeros(2, 3, 32, 32)).shape
+    torch.Size([2, 128])
+    """
+    _check_choice("backbone", name, BACKBONES, "make_backbone")
+    if name == "simple":
+        backbone = _SimpleCNN(in_channels, height, width)
+    elif name == "quadrant":
+        backbone = _QuadrantCNN(in_channels)
+    elif name == "vgg16":
+        backbone = _VGG16(in_channels)
+    else:
+        backbone = _ResNet(name, in_channels)
+    if weights is not None:
+        _load_weights(backbone, weights, name)
+    return backbone
+
+
+class FrameEncoder(nn.Module):
+    """Apply a 2-D backbone to channels-last frames ``(N, H, W, C)`` -> ``(N, D)``.
+
+    Parameters
+    ----------
+    frame_shape : tuple of int
+        ``(height, width, channels)``.
+    backbone : str, default="simple"
+        See :func:`make_backbone`.
+    weights : str or os.PathLike, default=None
+        Local state-dict file for the backbone.
+    freeze : bool, default=False
+        Keep the backbone's parameters fixed (and its batch-norm statistics, by
+        holding it in eval mode); only the layers after it train.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skemotion.models.networks import FrameEncoder
+    >>> FrameEncoder((32, 32, 3))(torch.zeros(2, 32, 32, 3)).shape
+    torch.Size([2, 128])
+    """
+
+    def __init__(self, frame_shape, backbone="simple", weights=None, freeze=False):
+        super().__init__()
+        height, width, channels = (int(v) for v in frame_shape)
+        self.backbone = make_backbone(backbone, channels, height, width, weights=weights)
+        self.out_features = self.backbone.out_features
+        self.freeze = bool(freeze)
+        if self.freeze:
+            for p in self.backbone.parameters():
+                p.requires_grad_(False)
+
+    def train(self, mode=True):
+        super().train(mode)
+        if self.freeze:
+            self.backbone.eval()
+        return self
+
+    def forward(self, x):
+        return self.backbone(x.permute(0, 3, 1, 2))
+
+
+def _encode_clip(encoder, x):
+    """(N, T, H, W, C) -> (N, T, D) by applying ``encoder`` to every frame."""
+    n, t = x.shape[:2]
+    feats = encoder(x.reshape(n * t, *x.shape[2:]))
+    return feats.reshape(n, t, -1)
+
+
+class FrameCNNNet(nn.Module):
+    """A 2-D CNN on single frames ``(N, H, W, C)`` or clips ``(N, T, H, W, C)``.
+
+    Clips are encoded frame by frame and the features pooled over time.
+
+    Parameters
+    ----------
+    frame_shape : tuple of int
+        ``(height, width, channels)``; set by the estimator.
+    n_outputs : int
+        Classes or targets; set by the estimator.
+    backbone : {"simple", "quadrant", "vgg16", "resnet18", "resnet34", "resnet50"}, default="simple"
+        See :func:`make_backbone`.
+    weights : str or os.PathLike, default=None
+        Local state-dict file for the backbone (transfer learning).
+    freeze : bool, default=False
+        Freeze the backbone.
+    dropout : float, default=0.0
+        Dropout before the head.
+    temporal_pooling : {"mean", "max"}, default="mean"
+        How frame features of a clip are pooled over time.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skemotion.models.networks import FrameCNNNet
+    >>> net = FrameCNNNet((32, 32, 3), n_outputs=4)
+    >>> net(torch.zeros(2, 32, 32, 3)).shape, net(torch.zeros(2, 5, 32, 32, 3)).shape
+    (torch.Size([2, 4]), torch.Size([2, 4]))
+    """
+
+    def __init__(
+        self,
+        frame_shape,
+        n_outputs,
+        backbone="simple",
+        weights=None,
+        freeze=False,
+        dropout=0.0,
+        temporal_pooling="mean",
+    ):
+        super().__init__()
+        _check_choice("temporal_pooling", temporal_pooling, ("mean", "max"), type(self).__name__)
+        self.encoder = FrameEncoder(frame_shape, backbone, weights, freeze)
+        self.temporal_pooling = temporal_pooling
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(self.encoder.out_features, n_outputs)
+
+    def forward(self, X):
+        if X.ndim == 5:
+            feats = _encode_clip(self.encoder, X)
+            feats = feats.mean(dim=1) if self.temporal_pooling == "mean" else feats.amax(dim=1)
+        else:
+            feats = self.encoder(X)
+        return self.head(self.dropout(feats))
+
+
+class CNNLSTMNet(nn.Module):
+    """A 2-D backbone per frame, then an LSTM over the frame features.
+
+    The Conv-LSTM of the EEV study and the masked-face CNN-LSTM.
+
+    Parameters
+    ----------
+    frame_shape : tuple of int
+        ``(height, width, channels)``; set by the estimator.
+    n_outputs : int
+        Classes or targets; set by the estimator.
+    backbone : str, default="simple"
+        See :func:`make_backbone`.
+    weights : str or os.PathLike, default=None
+        Local state-dict file for the backbone.
+    freeze : bool, default=False
+        Freeze the backbone.
+    hidden_size : int, default=64
+        LSTM hidden units.
+    num_layers : int, default=1
+        Stacked LSTM layers.
+    bidirectional : bool, default=False
+        Bidirectional LSTM.
+    dropout : float, default=0.0
+        Dropout between LSTM layers and before the head.
+    pooling : {"last", "mean", "attention"}, default="last"
+        How the LSTM outputs are pooled over time.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skemotion.models.networks import CNNLSTMNet
+    >>> CNNLSTMNet((32, 32, 3), n_outputs=4, hidden_size=8)(torch.zeros(2, 5, 32, 32, 3)).shape
+    torch.Size([2, 4])
+    """
+
+    def __init__(
+        self,
+        frame_shape,
+        n_outputs,
+        backbone="simple",
+        weights=None,
+        freeze=False,
+        hidden_size=64,
+        num_layers=1,
+        bidirectional=False,
+        dropout=0.0,
+        pooling="last",
+    ):
+        super().__init__()
+        self.encoder = FrameEncoder(frame_shape, backbone, weights, freeze)
+        self.lstm = _LSTMBlock(
+            self.encoder.out_features, hidden_size, num_layers, bidirectional, dropout, pooling
+        )
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(self.lstm.out_features, n_outputs)
+
+    def forward(self, X):
+        return self.head(self.dropout(self.lstm(_encode_clip(self.encoder, X))))
+
+
+# --------------------------------------------------------------------------- #
+# Convolutional LSTM (Shi et al., 2015)
+# --------------------------------------------------------------------------- #
+class ConvLSTMCell(nn.Module):
+    """One convolutional LSTM cell with peephole connections (Shi et al., 2015).
+
+    .. math::
+
+        i_t &= \\sigma(W_{xi} * X_t + W_{hi} * H_{t-1} + W_{ci} \\circ C_{t-1} + b_i) \\\\
+        f_t &= \\sigma(W_{xf} * X_t + W_{hf} * H_{t-1} + W_{cf} \\circ C_{t-1} + b_f) \\\\
+        C_t &= f_t \\circ C_{t-1} + i_t \\circ \\tanh(W_{xc} * X_t + W_{hc} * H_{t-1} + b_c) \\\\
+        o_t &= \\sigma(W_{xo} * X_t + W_{ho} * H_{t-1} + W_{co} \\circ C_t + b_o) \\\\
+        H_t &= o_t \\circ \\tanh(C_t)
+
+    where ``*`` is a convolution and ``∘`` the Hadamard product.
+
+    Parameters
+    ----------
+    in_channels : int
+        Channels of ``X_t``.
+    hidden_channels : int
+        Channels of ``H_t`` and ``C_t``.
+    spatial_shape : tuple of int
+        ``(height, width)`` of the maps (the peephole weights are per position).
+    kernel_size : int, default=3
+        Odd convolution kernel size ("same" padding).
+
+    References
+    ----------
+    .. [1] X. Shi et al., "Convolutional LSTM Network: A Machine Learning
+       Approach for Precipitation Nowcasting", NeurIPS 2015.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skemotion.models.networks import ConvLSTMCell
+    >>> cell = ConvLSTMCell(3, 8, (16, 16))
+    >>> h, c = cell(torch.zeros(2, 3, 16, 16))
+    >>> h.shape
+    torch.Size([2, 8, 16, 16])
+    """
+
+    def __init__(self, in_channels, hidden_channels, spatial_shape, kernel_size=3):
+        super().__init__()
+        if kernel_size % 2 != 1:
+            raise ValueError(
+                f"The 'kernel_size' parameter of ConvLSTMCell must be odd. Got {kernel_size} instead."
+            )
+        self.hidden_channels = hidden_channels
+        self.conv = nn.Conv2d(
+            in_channels + hidden_channels, 4 * hidden_channels, kernel_size, padding=kernel_size // 2
+        )
+        h, w = spatial_shape
+        self.w_ci = nn.Parameter(torch.zeros(1, hidden_channels, h, w))
+        self.w_cf = nn.Parameter(torch.zeros(1, hidden_channels, h, w))
+        self.w_co = nn.Parameter(torch.zeros(1, hidden_channels, h, w))
+
+    def forward(self, x, state=None):
+        if state is None:
+            zeros = x.new_zeros(x.shape[0], self.hidden_channels, *x.shape[2:])
+            state = (zeros, zeros)
+        h, c = state
+        gi, gf, gc, go = self.conv(torch.cat([x, h], dim=1)).chunk(4, dim=1)
+        i = torch.sigmoid(gi + self.w_ci * c)
+        f = torch.sigmoid(gf + self.w_cf * c)
+        c = f * c + i * torch.tanh(gc)
+        o = torch.sigmoid(go + self.w_co * c)
+        h = o * torch.tanh(c)
+        return h, c
+
+
+class ConvLSTMNet(nn.Module):
+    """A stack of convolutional LSTM cells over clips ``(N, T, H, W, C)``, then a head.
+
+    Frames are optionally max-pooled by ``input_pool`` before the first cell
+    (the recurrence is the expensive part). The last hidden map of the top
+    cell is averaged over space and fed to a linear head.
+
+    Parameters
+    ----------
+    frame_shape : tuple of int
+        ``(height, width, channels)``; set by the estimator.
+    n_outputs : int
+        Classes or targets; set by the estimator.
+    hidden_channels : int, default=16
+        Channels of every cell's hidden state.
+    num_layers : int, default=2
+        Stacked cells.
+    kernel_size : int, default=3
+        Odd kernel size of the cells' convolutions.
+    input_pool : int, default=2
+        Max-pooling factor applied to each frame before the first cell (1 = none).
+    dropout : float, default=0.0
+        Dropout before the head.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skemotion.models.networks import ConvLSTMNet
+    >>> ConvLSTMNet((16, 16, 3), n_outputs=4, hidden_channels=4)(torch.zeros(2, 3, 16, 16, 3)).shape
+    torch.Size([2, 4])
+    """
+
+    def __init__(
+        self,
+        frame_shape,
+        n_outputs,
+        hidden_channels=16,
+        num_layers=2,
+        kernel_size=3,
+        input_pool=2,
+        dropout=0.0,
+    ):
+        super().__init__()
+        height, width, channels = (int(v) for v in frame_shape)
+        self.pool = nn.MaxPool2d(input_pool, ceil_mode=True) if input_pool > 1 else nn.Identity()
+        spatial = (-(-height // input_pool), -(-width // input_pool))
+        self.cells = nn.ModuleList(
+            ConvLSTMCell(channels if i == 0 else hidden_channels, hidden_channels, spatial, kernel_size)
+            for i in range(num_layers)
+        )
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(hidden_channels, n_outputs)
+
+    def forward(self, X):
+        n, t = X.shape[:2]
+        frames = self.pool(X.reshape(n * t, *X.shape[2:]).permute(0, 3, 1, 2))
+        seq = frames.reshape(n, t, *frames.shape[1:])
+        for cell in self.cells:
+            state = None
+            outputs = []
+            for step in range(t):
+                state = cell(seq[:, step], state)
+                outputs.append(state[0])
+            seq = torch.stack(outputs, dim=1)
+        last = seq[:, -1].mean(dim=(2, 3))
+        return self.head(self.dropout(last))
+
+
+# --------------------------------------------------------------------------- #
+# C3D + LSTM (CREMA-D study)
+# --------------------------------------------------------------------------- #
+class C3DLSTMNet(nn.Module):
+    """3-D convolution blocks, an LSTM of 64 and a dense layer of 32.
+
+    Each block is Conv3d (3x3x3) -> LeakyReLU -> BatchNorm3d -> spatial
+    dropout (``Dropout3d``) and, while the maps are larger than 1x1, a (1, 2, 2)
+    max pooling that keeps the time axis. After the blocks the maps are
+    averaged over space, and the LSTM reads the remaining time steps. L2
+    regularisation comes from the optimizer's weight decay (the estimators
+    default to ``optimizer__weight_decay=1e-4``).
+
+    Parameters
+    ----------
+    frame_shape : tuple of int
+        ``(height, width, channels)``; set by the estimator.
+    n_outputs : int
+        Classes or targets; set by the estimator.
+    n_blocks : int, default=5
+        Number of 3-D conv blocks: 5, 6 and 7 are the CREMA-D study's variants.
+    base_filters : int, default=16
+        Filters of the first block; doubled per block up to ``8 * base_filters``.
+    lstm_size : int, default=64
+        LSTM hidden units.
+    dense_size : int, default=32
+        Units of the dense layer before the head.
+    dropout : float, default=0.2
+        Spatial dropout in the blocks and dropout after the dense layer.
+    negative_slope : float, default=0.01
+        LeakyReLU slope.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skemotion.models.networks import C3DLSTMNet
+    >>> C3DLSTMNet((16, 16, 3), n_outputs=4, base_filters=4)(torch.zeros(2, 4, 16, 16, 3)).shape
+    torch.Size([2, 4])
+    """
+
+    def __init__(
+        self,
+        frame_shape,
+        n_outputs,
+        n_blocks=5,
+        base_filters=16,
+        lstm_size=64,
+        dense_size=32,
+        dropout=0.2,
+        negative_slope=0.01,
+    ):
+        super().__init__()
+        height, width, channels = (int(v) for v in frame_shape)
+        blocks = []
+        c_in = channels
+        for i in range(int(n_blocks)):
+            c_out = base_filters * 2 ** min(i, 3)
+            layers = [
+                nn.Conv3d(c_in, c_out, 3, padding=1),
+                nn.LeakyReLU(negative_slope, inplace=True),
+                nn.BatchNorm3d(c_out),
+                nn.Dropout3d(dropout),
+            ]
+            if height > 1 or width > 1:
+                layers.append(nn.MaxPool3d((1, 2, 2), ceil_mode=True))
+                height, width = -(-height // 2), -(-width // 2)
+            blocks.append(nn.Sequential(*layers))
+            c_in = c_out
+        self.blocks = nn.Sequential(*blocks)
+        self.lstm = nn.LSTM(c_in, lstm_size, batch_first=True)
+        self.dense = nn.Sequential(nn.Linear(lstm_size, dense_size), nn.ReLU(inplace=True), nn.Dropout(dropout))
+        self.head = nn.Linear(dense_size, n_outputs)
+
+    def forward(self, X):
+        x = self.blocks(X.permute(0, 4, 1, 2, 3))  # (N, C, T, H, W)
+        x = x.mean(dim=(3, 4)).transpose(1, 2)  # (N, T, C)
+        out, _ = self.lstm(x)
+        return self.head(self.dense(out[:, -1]))
+
+
+# --------------------------------------------------------------------------- #
+# Audio-visual fusion
+# --------------------------------------------------------------------------- #
+class FusionNet(nn.Module):
+    """A video branch (CNN per frame + LSTM) and an audio branch (LSTM), fused.
+
+    ``forward(video, audio)`` takes the two entries of the ``SliceDict`` built
+    by :class:`~skemotion.models.ModalityUnion`.
+
+    Parameters
+    ----------
+    frame_shape : tuple of int
+        ``(height, width, channels)`` of the video frames; set by the estimator.
+    n_audio_features : int
+        Features per audio step; set by the estimator.
+    n_outputs : int
+        Classes or targets; set by the estimator.
+    fusion : {"mid", "late"}, default="mid"
+        ``"mid"`` concatenates the branch embeddings and learns a joint dense
+        layer; ``"late"`` gives each branch its own head and averages the scores.
+    backbone : str, default="simple"
+        2-D backbone of the video branch; see :func:`make_backbone`.
+    weights : str or os.PathLike, default=None
+        Local state-dict file for the video backbone.
+    freeze : bool, default=False
+        Freeze the video backbone.
+    video_hidden_size : int, default=64
+        LSTM units of the video branch.
+    audio_hidden_size : int, default=64
+        LSTM units of the audio branch.
+    fusion_size : int, default=64
+        Units of the joint dense layer (``fusion="mid"``).
+    dropout : float, default=0.0
+        Dropout before the head(s).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skemotion.models.networks import FusionNet
+    >>> net = FusionNet((16, 16, 3), n_audio_features=13, n_outputs=4, video_hidden_size=8,
+    ...                 audio_hidden_size=8, fusion_size=8)
+    >>> net(video=torch.zeros(2, 3, 16, 16, 3), audio=torch.zeros(2, 20, 13)).shape
+    torch.Size([2, 4])
+    """
+
+    def __init__(
+        self,
+        frame_shape,
+        n_audio_features,
+        n_outputs,
+        fusion="mid",
+        backbone="simple",
+        weights=None,
+        freeze=False,
+        video_hidden_size=64,
+        audio_hidden_size=64,
+        fusion_size=64,
+        dropout=0.0,
+    ):
+        super().__init__()
+        _check_choice("fusion", fusion, ("mid", "late"), type(self).__name__)
+        self.fusion = fusion
+        self.encoder = FrameEncoder(frame_shape, backbone, weights, freeze)
+        self.video_lstm = _LSTMBlock(self.encoder.out_features, video_hidden_size, 1, False, 0.0, "last")
+        self.audio_lstm = _LSTMBlock(n_audio_features, audio_hidden_size, 1, False, 0.0, "last")
+        self.dropout = nn.Dropout(dropout)
+        if fusion == "mid":
+            self.joint = nn.Sequential(
+                nn.Linear(video_hidden_size + audio_hidden_size, fusion_size), nn.ReLU(inplace=True)
+            )
+            self.head = nn.Linear(fusion_size, n_outputs)
+        else:
+            self.video_head = nn.Linear(video_hidden_size, n_outputs)
+            self.audio_head = nn.Linear(audio_hidden_size, n_outputs)
+
+    def forward(self, video, audio):
+        v = self.video_lstm(_encode_clip(self.encoder, video))
+        a = self.audio_lstm(audio)
+        if self.fusion == "mid":
+            return self.head(self.dropout(self.joint(torch.cat([v, a], dim=1))))
+        return 0.5 * (self.video_head(self.dropout(v)) + self.audio_head(self.dropout(a)))

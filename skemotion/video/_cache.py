@@ -1,0 +1,104 @@
+"""A per-clip on-disk cache of sampled frames, safe across processes.
+
+Each entry is one ``.npy`` file keyed by the clip (path, fragment, size and
+modification time of the file) and the decode parameters. A lock file per key
+(``fcntl.flock`` where available) makes concurrent workers, threads or
+processes, wait for the one that decodes instead of decoding again, so a clip is
+decoded once however a search splits and parallelises the work.
+"""
+
+import contextlib
+import os
+import threading
+
+import numpy as np
+
+__all__ = ["ClipCache", "cache_location"]
+
+_CACHE_VERSION = 1
+
+try:  # POSIX
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no cross-process lock, entries stay correct
+    fcntl = None
+
+
+def cache_location(memory):
+    """The directory of a ``memory`` parameter (None, a path or a ``joblib.Memory``)."""
+    if memory is None:
+        return None
+    if isinstance(memory, str | os.PathLike):
+        return os.fspath(memory)
+    location = getattr(memory, "location", None)
+    return None if location is None else os.fspath(location)
+
+
+@contextlib.contextmanager
+def _locked(lock_path):
+    if fcntl is None:  # pragma: no cover
+        yield
+        return
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+class ClipCache:
+    """Decoded clips stored as ``<location>/skemotion_frames/<key>.npy``.
+
+    Parameters
+    ----------
+    location : str
+        The cache directory (created when missing).
+    """
+
+    def __init__(self, location):
+        self.directory = os.path.join(os.fspath(location), "skemotion_frames")
+
+    @staticmethod
+    def key(path, params):
+        """Hash of the clip's identity (path, fragment, file size and mtime) and ``params``."""
+        import joblib
+
+        from .. import io as _io
+
+        file_path, start, end = _io.parse_fragment(path)
+        try:
+            st = os.stat(file_path)
+            stamp = (st.st_size, st.st_mtime_ns)
+        except OSError:
+            stamp = None  # the decoder raises the proper error
+        return joblib.hash(
+            (_CACHE_VERSION, os.path.abspath(file_path), start, end, stamp, sorted(params.items()))
+        )
+
+    def get_or_compute(self, path, params, compute):
+        """Return the cached frames of ``path`` under ``params``, computing them at most once."""
+        os.makedirs(self.directory, exist_ok=True)
+        key = self.key(path, params)
+        target = os.path.join(self.directory, key + ".npy")
+        frames = self._load(target)
+        if frames is not None:
+            return frames
+        with _locked(os.path.join(self.directory, key + ".lock")):
+            frames = self._load(target)  # another worker may have finished meanwhile
+            if frames is not None:
+                return frames
+            frames = compute()
+            tmp = f"{target[:-4]}.{os.getpid()}.{threading.get_ident()}.tmp.npy"
+            np.save(tmp, frames)
+            os.replace(tmp, target)
+        return frames
+
+    @staticmethod
+    def _load(target):
+        if not os.path.exists(target):
+            return None
+        try:
+            return np.load(target)
+        except (OSError, ValueError):  # a truncated entry (e.g. disk full): decode again
+            return None

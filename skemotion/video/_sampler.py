@@ -1,0 +1,423 @@
+"""FrameSampler: clip paths in, a fixed-shape uint8 frame array out."""
+
+import math
+import os
+import uuid
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from ..exceptions import MediaError
+from ..utils import Interval, Options, validate_params
+from ._cache import ClipCache, cache_location
+from ._paths import as_paths
+
+__all__ = ["FrameSampler"]
+
+# Exceptions that describe a bad input file (collected per clip and raised once);
+# anything else is a bug and propagates at once.
+_CLIP_ERRORS = (OSError, ValueError)
+
+
+def _pad(frames, n_frames, padding):
+    """Pad (or crop) ``frames`` (T, H, W, C) along time to exactly ``n_frames``."""
+    t = len(frames)
+    if t >= n_frames:
+        return frames[:n_frames]
+    if padding == "last":
+        index = np.minimum(np.arange(n_frames), t - 1)
+        return frames[index]
+    if padding == "loop":
+        return frames[np.arange(n_frames) % t]
+    out = np.zeros((n_frames, *frames.shape[1:]), dtype=frames.dtype)
+    out[:t] = frames
+    return out
+
+
+def _decode(path, decode_params):
+    """Decode one clip with :func:`skemotion.io.read_frames` and pad it to ``n_frames``."""
+    from .. import io as _io
+
+    n_frames = decode_params["n_frames"]
+    strategy = decode_params["strategy"]
+    common = {
+        "size": decode_params["size"],
+        "color": decode_params["color"],
+        "keep_aspect": decode_params["keep_aspect"],
+    }
+    if strategy == "uniform":
+        frames = _io.read_frames(path, n_frames=n_frames, **common)
+    elif strategy == "head":
+        frames = _io.read_frames(path, max_frames=n_frames, **common)
+    else:  # "rate"
+        frames = _io.read_frames(path, fps=decode_params["fps"], max_frames=n_frames, **common)
+    if len(frames) == 0:
+        raise MediaError(f"Could not sample frames from '{path}': it has no decodable frame.", path)
+    return _pad(np.asarray(frames, dtype=np.uint8), n_frames, decode_params["padding"])
+
+
+def _sample_chunk(indices, paths, decode_params, frame_shape, out_path, cache_dir):
+    """Decode the clips ``paths`` (positions ``indices`` of X); one joblib task.
+
+    With ``out_path`` the frames are written into that ``.npy`` memmap and only
+    the errors travel back; otherwise the frames are returned.
+    """
+    cache = ClipCache(cache_dir) if cache_dir is not None else None
+    out = np.load(out_path, mmap_mode="r+") if out_path is not None else None
+    results, errors = [], []
+    try:
+        for index, path in zip(indices, paths, strict=True):
+            try:
+                if cache is not None:
+                    frames = cache.get_or_compute(
+                        path, decode_params, lambda p=path: _decode(p, decode_params)
+                    )
+                else:
+                    frames = _decode(path, decode_params)
+                if frames.shape[1:] != frame_shape:
+                    h, w, _ = frames.shape[1:]
+                    raise MediaError(
+                        f"Could not stack '{path}': its frames are {w}x{h} but the first clip's "
+                        f"are {frame_shape[1]}x{frame_shape[0]}; set size=(width, height) to "
+                        "resize every clip.",
+                        path,
+                    )
+            except _CLIP_ERRORS as exc:
+                errors.append((int(index), path, exc))
+                frames = None
+            if out is not None:
+                if frames is not None:
+                    out[index] = frames
+            else:
+                results.append(frames)
+    finally:
+        if out is not None:
+            out.flush()
+            del out  # unmap, so written pages leave this process's resident memory
+    return indices, (None if out_path is not None else results), errors
+
+
+def _raise_clip_errors(errors, n_samples):
+    """Raise once for all clips that failed (the original exception if only one did)."""
+    errors = sorted(errors, key=lambda e: e[0])
+    if len(errors) == 1:
+        raise errors[0][2]
+    lines = "\n".join(f"  [{index}] {exc}" for index, _, exc in errors)
+    msg = f"FrameSampler could not sample {len(errors)} of {n_samples} clips:\n{lines}"
+    if all(isinstance(exc, FileNotFoundError) for _, _, exc in errors):
+        raise FileNotFoundError(msg)
+    raise MediaError(msg, path=errors[0][1])
+
+
+class FrameSampler(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+    """Sample a fixed number of frames from each video clip.
+
+    Turns a 1-D array-like of video paths (or media fragments
+    ``"clip.mp4#t=START,END"``) into one uint8 array of shape
+    ``(n_samples, n_frames, height, width, channels)``, in input order. All
+    decoding, scaling, colour conversion and frame-rate conversion run inside
+    ffmpeg through :func:`skemotion.io.read_frames`; Python only pads and
+    stacks.
+
+    The strategies cover what published pipelines do:
+
+    - ``"uniform"``: ``n_frames`` evenly spaced over the clip (time
+      interpolation to 16 frames on DFEW). Clips shorter than ``n_frames``
+      repeat frames.
+    - ``"head"``: the first ``n_frames`` at the native rate (75 frames per
+      CREMA-D clip); shorter clips are padded according to ``padding``.
+    - ``"rate"``: frames at a fixed rate ``fps`` from the start of the clip
+      (EEV labels come at 6 Hz), cropped or padded to ``n_frames``.
+
+    The transformer learns nothing in :meth:`fit`. It never drops or reorders
+    clips: a clip that cannot be read raises, and several bad clips raise once,
+    listing every one.
+
+    Read more in the :ref:`User Guide <video>`.
+
+    Parameters
+    ----------
+    n_frames : int, default=16
+        Frames per clip, the second axis of the output.
+    strategy : {"uniform", "head", "rate"}, default="uniform"
+        How frames are chosen (see above).
+    fps : float, default=None
+        Sampling rate in frames per second for ``strategy="rate"`` (required
+        there, and only used there).
+    size : tuple of (int, int) or None, default=(112, 112)
+        Output ``(width, height)``, like OpenCV and ffmpeg. ``None`` keeps the
+        native size, which must then be the same for every clip.
+    color : {"rgb", "gray"}, default="rgb"
+        Output colour: 3 channels, or 1 luminance channel.
+    keep_aspect : bool, default=False
+        Letterbox (scale to fit and pad with black) instead of stretching to
+        ``size``.
+    padding : {"last", "zero", "loop"}, default="last"
+        How clips with fewer than ``n_frames`` decoded frames are filled:
+        repeat the last frame, append black frames, or start the clip again.
+    memmap_dir : str or os.PathLike, default=None
+        If given, :meth:`transform` writes its output into a new ``.npy`` file in
+        this directory (named from a hash of the paths and the parameters) and
+        returns it opened read-only as a :class:`numpy.memmap`, so a corpus
+        larger than RAM is featurized with constant memory. Each worker writes
+        its clips straight into its slice of the file. The files are yours to
+        delete. See :ref:`out_of_core`.
+    memory : str, os.PathLike, joblib.Memory or None, default=None
+        Directory of a per-clip cache (like ``Pipeline(memory=...)``). Each clip
+        is cached under its path, fragment, file size, modification time and
+        the decode parameters, so within a cross-validated search every video
+        is decoded once across all folds and all candidates that share these
+        parameters, even with parallel workers (they wait for one another
+        through a file lock on POSIX systems).
+    n_jobs : int, default=None
+        Number of joblib workers; each decodes whole clips. ``None`` means 1
+        unless in a :func:`joblib.parallel_config` context, ``-1`` all cores.
+    verbose : int or bool, default=0
+        Show a tqdm progress bar when positive.
+
+    See Also
+    --------
+    skemotion.io.read_frames : Decode the frames of one clip.
+    filter_clips : Drop clips that are too short, with the reasons.
+    split_clips : Cut long clips into fragments of ``clip_frames`` frames.
+    skemotion.face.FaceCropper : Crop faces from the sampled frames.
+
+    Notes
+    -----
+    The output has more than two dimensions, so ``set_output`` does not apply
+    and there is no ``get_feature_names_out``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from skemotion.datasets import make_synthetic_expressions
+    >>> from skemotion.video import FrameSampler
+    >>> corpus = make_synthetic_expressions(4, tempfile.mkdtemp(), duration=0.5,
+    ...                                     size=(32, 32), with_audio=False, random_state=0)
+    >>> sampler = FrameSampler(n_frames=8, size=(24, 16))
+    >>> frames = sampler.fit_transform(corpus.data)
+    >>> frames.shape, frames.dtype
+    ((4, 8, 16, 24, 3), dtype('uint8'))
+    >>> FrameSampler(strategy="head", n_frames=20, color="gray").fit_transform(
+    ...     corpus.data[:1]).shape
+    (1, 20, 112, 112, 1)
+    """
+
+    _parameter_constraints = {
+        "n_frames": [Interval(int, 1, None, closed="left")],
+        "strategy": [Options({"uniform", "head", "rate"})],
+        "fps": [Interval(float, 0, None, closed="neither"), None],
+        "size": [tuple, list, None],
+        "color": [Options({"rgb", "gray"})],
+        "keep_aspect": ["boolean"],
+        "padding": [Options({"last", "zero", "loop"})],
+        "memmap_dir": ["path", None],
+        "n_jobs": [Interval(int, None, None), None],
+        "verbose": [Interval(int, 0, None, closed="left"), "boolean"],
+    }
+
+    def __init__(
+        self,
+        *,
+        n_frames=16,
+        strategy="uniform",
+        fps=None,
+        size=(112, 112),
+        color="rgb",
+        keep_aspect=False,
+        padding="last",
+        memmap_dir=None,
+        memory=None,
+        n_jobs=None,
+        verbose=0,
+    ):
+        self.n_frames = n_frames
+        self.strategy = strategy
+        self.fps = fps
+        self.size = size
+        self.color = color
+        self.keep_aspect = keep_aspect
+        self.padding = padding
+        self.memmap_dir = memmap_dir
+        self.memory = memory
+        self.n_jobs = n_jobs
+        self.verbose = verbose
+
+    # -- validation -------------------------------------------------------------------------
+
+    def _check_params(self):
+        memory = self.memory
+        memory_ok = memory is None or isinstance(memory, str | os.PathLike)
+        if not memory_ok and not (hasattr(memory, "cache") and hasattr(memory, "location")):
+            raise ValueError(
+                "The 'memory' parameter of FrameSampler must be a str, an os.PathLike, "
+                f"a joblib.Memory or None. Got {self.memory!r} instead."
+            )
+        validate_params(self, self.get_params(deep=False), self._parameter_constraints)
+        size = self.size
+        if size is not None and not (
+            len(size) == 2
+            and all(Interval(int, 1, None, closed="left").is_satisfied_by(v) for v in size)
+        ):
+            raise ValueError(
+                "The 'size' parameter of FrameSampler must be a (width, height) pair of "
+                f"positive ints or None. Got {size!r} instead."
+            )
+        if self.strategy == "rate" and self.fps is None:
+            raise ValueError(
+                "The 'fps' parameter of FrameSampler must be a float in the range (0, inf) "
+                "when strategy='rate'. Got None instead."
+            )
+        if self.strategy != "rate" and self.fps is not None:
+            raise ValueError(
+                f"The 'fps' parameter of FrameSampler is only used with strategy='rate'; "
+                f"got fps={self.fps!r} with strategy={self.strategy!r}. Set fps=None, or "
+                "strategy='rate' to sample at that rate."
+            )
+
+    def _decode_params(self):
+        return {
+            "n_frames": int(self.n_frames),
+            "strategy": self.strategy,
+            "fps": None if self.fps is None else float(self.fps),
+            "size": None if self.size is None else (int(self.size[0]), int(self.size[1])),
+            "color": self.color,
+            "keep_aspect": bool(self.keep_aspect),
+            "padding": self.padding,
+        }
+
+    # -- estimator API ----------------------------------------------------------------------
+
+    def fit(self, X, y=None):
+        """Check the parameters and ``X``; nothing is learned.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples,) of str or os.PathLike
+            Clip paths or media fragments: a list, a 1-D ndarray, a pandas
+            Series or a one-column DataFrame.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : FrameSampler
+            This estimator.
+        """
+        self._check_params()
+        as_paths(X, type(self).__name__)
+        return self
+
+    def transform(self, X):
+        """Decode ``n_frames`` frames of every clip, in input order.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples,) of str or os.PathLike
+            Clip paths or media fragments: a list, a 1-D ndarray, a pandas
+            Series or a one-column DataFrame.
+
+        Returns
+        -------
+        frames : ndarray of shape (n_samples, n_frames, height, width, channels), dtype=uint8
+            ``channels`` is 3 for ``color="rgb"`` and 1 for ``"gray"``. A
+            read-only :class:`numpy.memmap` when ``memmap_dir`` is set.
+
+        Raises
+        ------
+        FileNotFoundError
+            If clips do not exist (all of them listed).
+        MediaError
+            If clips cannot be decoded or have no frame (all bad clips listed).
+        """
+        self._check_params()
+        paths = as_paths(X, type(self).__name__)
+        params = self._decode_params()
+        frame_shape = self._frame_shape(paths[0], params)
+        shape = (len(paths), params["n_frames"], *frame_shape)
+
+        out_path = final_path = None
+        out = None
+        if self.memmap_dir is not None:
+            import joblib
+
+            os.makedirs(self.memmap_dir, exist_ok=True)
+            digest = joblib.hash((list(paths), sorted(params.items()), shape))
+            final_path = os.path.join(os.fspath(self.memmap_dir), f"frames_{digest}.npy")
+            out_path = f"{final_path[:-4]}.{uuid.uuid4().hex}.tmp.npy"
+            mm = np.lib.format.open_memmap(out_path, mode="w+", dtype=np.uint8, shape=shape)
+            del mm  # workers open their own view; the parent keeps nothing resident
+        else:
+            out = np.empty(shape, dtype=np.uint8)
+
+        try:
+            errors = self._run(paths, params, frame_shape, out, out_path)
+            if errors:
+                _raise_clip_errors(errors, len(paths))
+        except BaseException:
+            if out_path is not None and os.path.exists(out_path):
+                os.remove(out_path)
+            raise
+        if out_path is None:
+            return out
+        os.replace(out_path, final_path)
+        return np.load(final_path, mmap_mode="r")
+
+    def _frame_shape(self, first_path, params):
+        channels = 3 if params["color"] == "rgb" else 1
+        if params["size"] is not None:
+            width, height = params["size"]
+            return (height, width, channels)
+        from .. import io as _io
+
+        width, height = _io.probe(first_path).display_size
+        return (height, width, channels)
+
+    def _run(self, paths, params, frame_shape, out, out_path):
+        from joblib import Parallel, delayed, effective_n_jobs
+        from tqdm.auto import tqdm
+
+        n = len(paths)
+        n_workers = effective_n_jobs(self.n_jobs)
+        chunk = 1 if n_workers == 1 else max(1, math.ceil(n / (4 * n_workers)))
+        starts = range(0, n, chunk)
+        cache_dir = cache_location(self.memory)
+        tasks = (
+            delayed(_sample_chunk)(
+                np.arange(s, min(s + chunk, n)),
+                list(paths[s : s + chunk]),
+                params,
+                frame_shape,
+                out_path,
+                cache_dir,
+            )
+            for s in starts
+        )
+        errors = []
+        with tqdm(
+            total=n, desc="FrameSampler", unit="clip", disable=not self.verbose
+        ) as bar:
+            for indices, frames, chunk_errors in Parallel(
+                n_jobs=self.n_jobs, return_as="generator"
+            )(tasks):
+                errors.extend(chunk_errors)
+                if out is not None:
+                    for index, clip in zip(indices, frames, strict=True):
+                        if clip is not None:
+                            out[index] = clip
+                bar.update(len(indices))
+        return errors
+
+    def __sklearn_is_fitted__(self):
+        """Return True: the transformer is stateless."""
+        return True
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = False
+        tags.input_tags.one_d_array = True
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.transformer_tags.preserves_dtype = []
+        tags.target_tags.required = False
+        return tags

@@ -1,0 +1,163 @@
+"""`skemotion evaluate | search | predict`, run in subprocesses on the synthetic corpus."""
+
+import json
+import os
+import subprocess
+import sys
+
+import joblib
+import pandas as pd
+import pytest
+
+FAST = ["--preset", "audio-logreg", "--n-samples", "16", "--cv", "2"]
+
+
+def run(*args, env_home=None, timeout=600):
+    env = dict(os.environ)
+    if env_home is not None:
+        env["SKEMOTION_DATA"] = str(env_home)
+    env["MPLBACKEND"] = "Agg"
+    return subprocess.run([sys.executable, "-m", "skemotion", *map(str, args)], capture_output=True,
+                          text=True, env=env, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def evaluated(tmp_path_factory):
+    """One fast evaluation shared by the predict tests."""
+    home = tmp_path_factory.mktemp("home")
+    out = tmp_path_factory.mktemp("eval")
+    proc = run("evaluate", *FAST, "--out", out, env_home=home)
+    assert proc.returncode == 0, proc.stderr
+    return home, out, proc
+
+
+def test_evaluate_writes_model_results_report_and_figure(evaluated):
+    """Check that evaluate prints a scores table and writes every promised file."""
+    home, out, proc = evaluated
+    assert "2-fold cross-validation grouped by actor" in proc.stdout
+    assert "fold 1/2:" in proc.stdout and "fold 2/2:" in proc.stdout
+    assert "accuracy" in proc.stdout and "balanced_accuracy" in proc.stdout
+    for name in ("model.joblib", "cv_results.csv", "predictions.csv", "report.json", "confusion_matrix.png"):
+        assert (out / name).is_file(), name
+    folds = pd.read_csv(out / "cv_results.csv")
+    assert list(folds["fold"]) == [1, 2] and folds["n_test"].sum() == 16
+    report = json.loads((out / "report.json").read_text())
+    assert report["n_samples"] == 16 and report["n_groups"] == 4 and report["task"] == "classification"
+    assert 0.0 <= report["scores"]["accuracy"]["mean"] <= 1.0
+    assert set(report["classification_report"]) >= {"accuracy", "macro avg"}
+    preds = pd.read_csv(out / "predictions.csv")
+    assert len(preds) == 16  # every clip predicted once, out of fold
+    bundle = joblib.load(out / "model.joblib")
+    assert bundle["format"] == "skemotion-model" and hasattr(bundle["estimator"], "predict")
+
+
+def test_predict_files_and_timeline(evaluated, tmp_path):
+    """Check that predict gives a label and class probabilities per file, and a windowed timeline."""
+    home, out, _ = evaluated
+    clips = sorted(str(p) for p in (home / "synthetic").rglob("*.mp4"))[:3]
+    csv = tmp_path / "pred.csv"
+    proc = run("predict", out / "model.joblib", *clips, "--csv", csv)
+    assert proc.returncode == 0, proc.stderr
+    frame = pd.read_csv(csv)
+    assert list(frame["media"]) == clips
+    probs = frame[[c for c in frame.columns if c.startswith("p_")]]
+    assert probs.shape[1] == 4
+    assert (probs.sum(axis=1) - 1).abs().max() < 1e-5
+    proc = run("predict", out / "model.joblib", clips[0], "--window", "0.5", "--hop", "0.25",
+               "--csv", tmp_path / "timeline.csv", "--figure", tmp_path / "timeline.png")
+    assert proc.returncode == 0, proc.stderr
+    timeline = pd.read_csv(tmp_path / "timeline.csv")
+    assert len(timeline) >= 2 and timeline["start"].is_monotonic_increasing
+    assert (tmp_path / "timeline.png").is_file()
+    proc = run("predict", out / "model.joblib", clips[0])  # CSV to stdout
+    assert proc.returncode == 0 and "prediction" in proc.stdout.splitlines()[0]
+
+
+def test_evaluate_pipeline_file(evaluated, tmp_path):
+    """Check that evaluate builds a pipeline described in a YAML file."""
+    home, _, _ = evaluated
+    spec = tmp_path / "pipe.yaml"
+    spec.write_text(
+        "steps:\n"
+        "  - {name: audio, class: skemotion.audio.AudioLoader, params: {sr: 16000}}\n"
+        "  - {name: feats, class: skemotion.audio.SpectralFeatures, params: {sr: 16000, n_fft: 512,"
+        " hop_length: 256, features: [mfcc]}}\n"
+        "  - {name: model, class: sklearn.linear_model.LogisticRegression, params: {max_iter: 500}}\n"
+    )
+    out = tmp_path / "out"
+    proc = run("evaluate", "--pipeline", spec, "--n-samples", "16", "--cv", "2", "--out", out, env_home=home)
+    assert proc.returncode == 0, proc.stderr
+    assert "pipeline file" in proc.stdout and (out / "model.joblib").is_file()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("steps:\n  - {name: x, class: os.system, params: {}}\n")
+    proc = run("evaluate", "--pipeline", bad, "--out", out, env_home=home)
+    assert proc.returncode == 2 and "must be a skemotion.* or sklearn.* import path" in proc.stderr
+
+
+def test_search_persists_and_resumes(evaluated, tmp_path):
+    """Check that search with a SQLite storage persists and resumes up to --n-trials in all."""
+    home, _, _ = evaluated
+    storage = f"sqlite:///{tmp_path / 'study.db'}"
+    args = ["search", *FAST, "--storage", storage, "--study", "t", "--out", tmp_path]
+    first = run(*args, "--n-trials", "2", env_home=home)
+    assert first.returncode == 0, first.stderr
+    assert "2 complete trials" in first.stdout
+    again = run(*args, "--n-trials", "2", env_home=home)  # already complete: nothing to add
+    assert again.returncode == 0 and "2 complete trials" in again.stdout
+    second = run(*args, "--n-trials", "4", env_home=home)
+    assert second.returncode == 0, second.stderr
+    assert "4 complete trials" in second.stdout
+    trials = pd.read_csv(tmp_path / "trials.csv")
+    assert len(trials) == 4 and "params_model__C" in trials
+    assert "best_params" in json.loads((tmp_path / "best_params.json").read_text())
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["predict", "missing.joblib", "x.mp4"], "No such model file: 'missing.joblib'"),
+        (["evaluate", "--preset", "nope"], "unknown preset 'nope'"),
+        (["evaluate", "--dataset", "ravdess"], "--dataset ravdess needs --data DIR"),
+        (["evaluate", "--dataset", "crema-d", "--data", "/nonexistent/crema"], "/nonexistent/crema"),
+    ],
+)
+def test_user_mistakes_print_one_line_and_exit_2(args, message, tmp_path):
+    """Check that user mistakes give one clear line on stderr, no traceback, status 2."""
+    proc = run(*args, "--out", tmp_path) if args[0] != "predict" else run(*args)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and message in lines[0]
+
+
+def test_not_a_model_file(tmp_path):
+    """Check that a file that is not a skemotion model is refused clearly."""
+    fake = tmp_path / "model.joblib"
+    joblib.dump({"weights": [1, 2]}, fake)
+    text = tmp_path / "notes.joblib"
+    text.write_text("hello")
+    for path in (fake, text):
+        proc = run("predict", path, "x.mp4")
+        assert proc.returncode == 2 and "is not a skemotion model" in proc.stderr
+        assert "Traceback" not in proc.stderr
+
+
+def test_unknown_dataset_and_help():
+    """Check argparse's refusal of an unknown dataset and --help on every subcommand."""
+    proc = run("evaluate", "--dataset", "imagenet")
+    assert proc.returncode == 2 and "invalid choice" in proc.stderr
+    for sub in ("evaluate", "search", "predict", "corpus"):
+        proc = run(sub, "--help")
+        assert proc.returncode == 0 and "usage: skemotion" in proc.stdout
+
+
+@pytest.mark.slow
+def test_evaluate_regression_timeline(tmp_path):
+    """Check a continuous-valence evaluation: CCC/RMSE scores and a timeline figure."""
+    out = tmp_path / "out"
+    proc = run("evaluate", "--dataset", "synthetic-valence", "--preset", "audio-logreg", "--cv", "3",
+               "--out", out, env_home=tmp_path / "home")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads((out / "report.json").read_text())
+    assert report["task"] == "regression" and set(report["scores"]) == {"ccc", "pearson_r", "rmse", "mae"}
+    assert (out / "timeline.png").is_file()

@@ -1,0 +1,328 @@
+"""Tests for OptunaSearch: search space, scoring, routing, resume and pruning."""
+
+import re
+
+import numpy as np
+import optuna
+import pytest
+from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
+from sklearn import config_context
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.linear_model import Ridge
+from sklearn.model_selection import GroupKFold, cross_validate
+from sklearn.neighbors import KNeighborsRegressor
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skemotion.metrics import ccc_scorer
+from skemotion.model_selection import OptunaSearch, cv_results_frame
+
+
+@pytest.fixture
+def regression_data():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(48, 3))
+    y = X @ [1.0, -0.5, 0.2] + 0.3 * rng.normal(size=48)
+    groups = np.repeat(np.arange(8), 6)
+    return X, y, groups
+
+
+def _space():
+    return {"ridge__alpha": FloatDistribution(1e-3, 1e3, log=True)}
+
+
+def test_search_over_pipeline_matches_cross_validate(regression_data):
+    """Check that best_score_ is the grouped CV score of best_params_ and the refit uses them."""
+    X, y, groups = regression_data
+    pipe = make_pipeline(StandardScaler(), Ridge())
+    search = OptunaSearch(
+        pipe, _space(), scoring="ccc", cv=GroupKFold(4), n_trials=6, random_state=0
+    ).fit(X, y, groups=groups)
+    assert len(search.study_.trials) == 6 and search.n_trials_run_ == 6
+    expected = cross_validate(
+        pipe.set_params(**search.best_params_),
+        X,
+        y,
+        groups=groups,
+        cv=GroupKFold(4),
+        scoring=ccc_scorer,
+    )["test_score"]
+    assert search.best_score_ == pytest.approx(expected.mean())
+    assert (
+        search.best_estimator_.get_params()["ridge__alpha"] == search.best_params_["ridge__alpha"]
+    )
+    np.testing.assert_allclose(search.predict(X), search.best_estimator_.predict(X))
+    assert search.score(X, y) == pytest.approx(ccc_scorer(search.best_estimator_, X, y))
+    res = search.cv_results_
+    assert res["rank_test_score"][search.best_index_] == 1
+    assert res["mean_test_score"][search.best_index_] == pytest.approx(search.best_score_)
+    assert [f"split{k}_test_score" in res for k in range(4)] == [True] * 4
+    frame = cv_results_frame(search)
+    assert len(frame) == 6 * 4 and set(frame["metric"]) == {"score"}
+
+
+def test_callable_space_with_conditional_model(regression_data):
+    """Check a conditional space (choice of model, each with its own parameters)."""
+    X, y, groups = regression_data
+
+    def space(trial):
+        kind = trial.suggest_categorical("model", ["ridge", "knn"])
+        if kind == "ridge":
+            return {"model": Ridge(alpha=trial.suggest_float("alpha", 1e-2, 10, log=True))}
+        return {"model": KNeighborsRegressor(n_neighbors=trial.suggest_int("k", 1, 10))}
+
+    from sklearn.pipeline import Pipeline
+
+    pipe = Pipeline([("scale", StandardScaler()), ("model", Ridge())])
+    search = OptunaSearch(pipe, space, cv=GroupKFold(4), n_trials=8, random_state=1)
+    search.fit(X, y, groups=groups)
+    kinds = {type(p["model"]).__name__ for p in search.cv_results_["params"]}
+    assert kinds <= {"Ridge", "KNeighborsRegressor"}
+    assert isinstance(
+        search.best_estimator_.named_steps["model"], type(search.best_params_["model"])
+    )
+    # params are rebuilt from the stored trial: same class and hyper-parameters
+    best = search.study_.best_trial.params
+    if best["model"] == "ridge":
+        assert search.best_params_["model"].alpha == best["alpha"]
+    else:
+        assert search.best_params_["model"].n_neighbors == best["k"]
+
+
+def test_seeded_search_is_reproducible(regression_data):
+    """Check that random_state fixes the sampled candidates without touching global state."""
+    X, y, groups = regression_data
+    space = {
+        "ridge__alpha": FloatDistribution(1e-3, 1e3, log=True),
+        "ridge__fit_intercept": CategoricalDistribution([True, False]),
+        "ridge__max_iter": IntDistribution(10, 100),
+    }
+    state = np.random.get_state()[1].copy()  # noqa: NPY002 - checking the global state
+    runs = [
+        OptunaSearch(
+            make_pipeline(StandardScaler(), Ridge()),
+            space,
+            cv=GroupKFold(2),
+            n_trials=4,
+            random_state=3,
+            refit=False,
+        ).fit(X, y, groups=groups)
+        for _ in range(2)
+    ]
+    assert runs[0].cv_results_["params"] == runs[1].cv_results_["params"]
+    np.testing.assert_array_equal(np.random.get_state()[1], state)  # noqa: NPY002
+    assert not hasattr(runs[0], "best_estimator_")
+    with pytest.raises(AttributeError, match=re.escape("was fit with refit=False")):
+        runs[0].predict(X)
+
+
+def test_multimetric_scoring(regression_data):
+    """Check that several metrics are recorded and refit names the optimised one."""
+    X, y, groups = regression_data
+    search = OptunaSearch(
+        make_pipeline(StandardScaler(), Ridge()),
+        _space(),
+        scoring=["ccc", "r2"],
+        refit="r2",
+        cv=GroupKFold(3),
+        n_trials=3,
+        random_state=0,
+        return_train_score=True,
+    ).fit(X, y, groups=groups)
+    res = search.cv_results_
+    assert {"mean_test_ccc", "mean_test_r2", "mean_train_ccc", "split2_train_r2"} <= set(res)
+    assert search.best_score_ == pytest.approx(np.max(res["mean_test_r2"]))
+    with pytest.raises(ValueError, match=re.escape("must be the name of the metric to optimise")):
+        OptunaSearch(
+            Ridge(), {"alpha": FloatDistribution(0.1, 1)}, scoring=["ccc", "r2"], n_trials=1
+        ).fit(X, y)
+
+
+def test_resume_from_sqlite_storage(regression_data, tmp_path):
+    """Check that a second fit on the same storage continues the study up to n_trials."""
+    X, y, groups = regression_data
+    url = f"sqlite:///{tmp_path / 'search.db'}"
+    kwargs = dict(scoring="ccc", cv=GroupKFold(3), storage=url, study_name="s", random_state=0)
+    first = OptunaSearch(make_pipeline(StandardScaler(), Ridge()), _space(), n_trials=3, **kwargs)
+    first.fit(X, y, groups=groups)
+    values = [t.value for t in first.study_.trials]
+    second = OptunaSearch(make_pipeline(StandardScaler(), Ridge()), _space(), n_trials=5, **kwargs)
+    second.fit(X, y, groups=groups)
+    assert second.n_trials_run_ == 2
+    assert [t.value for t in second.study_.trials][:3] == values
+    assert len(second.cv_results_["params"]) == 5
+    # already complete: nothing more to run
+    third = OptunaSearch(make_pipeline(StandardScaler(), Ridge()), _space(), n_trials=4, **kwargs)
+    assert third.fit(X, y, groups=groups).n_trials_run_ == 0
+    with pytest.raises(optuna.exceptions.DuplicatedStudyError):
+        OptunaSearch(
+            Ridge(),
+            {"alpha": FloatDistribution(0.1, 1)},
+            storage=url,
+            study_name="s",
+            load_if_exists=False,
+            n_trials=1,
+        ).fit(X, y)
+
+
+class GroupRecorder(RegressorMixin, BaseEstimator):
+    """Predicts the training mean and records the groups it receives in fit."""
+
+    log = []
+
+    def fit(self, X, y, groups=None):
+        GroupRecorder.log.append(
+            (np.asarray(X[:, 0]).copy(), None if groups is None else np.asarray(groups).copy())
+        )
+        self.mean_ = float(np.mean(y))
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.mean_)
+
+
+def test_groups_are_routed_to_a_requesting_estimator(regression_data):
+    """Check that with metadata routing, every fit gets the groups of exactly its samples."""
+    X, y, groups = regression_data
+    X = np.c_[groups, X]  # column 0 carries the group, so we can check alignment
+    GroupRecorder.log = []
+    with config_context(enable_metadata_routing=True):
+        est = GroupRecorder().set_fit_request(groups=True)
+        search = OptunaSearch(est, lambda trial: {}, cv=GroupKFold(4), n_trials=2)
+        search.fit(X, y, groups=groups)
+    assert len(GroupRecorder.log) == 2 * 4 + 1  # 2 trials x 4 folds + refit
+    for seen_x, seen_groups in GroupRecorder.log:
+        np.testing.assert_array_equal(seen_x, seen_groups)
+    # declined: the estimator does not get groups but the splitter still does
+    GroupRecorder.log = []
+    with config_context(enable_metadata_routing=True):
+        est = GroupRecorder().set_fit_request(groups=False)
+        OptunaSearch(est, lambda trial: {}, cv=GroupKFold(4), n_trials=1).fit(X, y, groups=groups)
+    assert all(g is None for _, g in GroupRecorder.log)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "msg"),
+    [
+        ({"n_trials": None}, "n_trials and timeout cannot both be None"),
+        (
+            {"n_trials": 0},
+            "The 'n_trials' parameter of OptunaSearch must be an int in the range [1, inf) or None. Got 0 instead.",
+        ),
+        ({"storage": "search.db"}, "storage='search.db' is not a URL"),
+        ({"storage": 3}, "The 'storage' parameter of OptunaSearch must be None, a str"),
+        (
+            {"pruner": optuna.pruners.MedianPruner()},
+            "pruner= needs a skorch NeuralNet as the final estimator",
+        ),
+        ({"scoring": "cc"}, "'cc' is not a valid scoring value."),
+        (
+            {"error_score": "ignore"},
+            "The 'error_score' parameter of OptunaSearch must be 'raise' or a float.",
+        ),
+    ],
+)
+def test_bad_parameters(regression_data, kwargs, msg):
+    """Check that bad parameters raise clear errors at fit."""
+    X, y, _ = regression_data
+    search = OptunaSearch(Ridge(), {"alpha": FloatDistribution(0.1, 1.0)}, **kwargs)
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        search.fit(X, y)
+
+
+def test_bad_space(regression_data):
+    """Check that a space that is neither distributions nor a params function is rejected."""
+    X, y, _ = regression_data
+    with pytest.raises(
+        TypeError, match=re.escape("param_distributions['alpha'] must be an optuna")
+    ):
+        OptunaSearch(Ridge(), {"alpha": [0.1, 1.0]}, n_trials=1, error_score="raise").fit(X, y)
+    with pytest.raises(TypeError, match=re.escape("must return a dict of estimator parameters")):
+        OptunaSearch(Ridge(), lambda t: None, n_trials=1).fit(X, y)
+
+
+# -- pruning with a tiny skorch net ------------------------------------------------
+
+
+def _tiny_net(**kwargs):
+    import torch
+    from skorch import NeuralNetRegressor
+    from skorch.dataset import ValidSplit
+
+    return NeuralNetRegressor(
+        torch.nn.Linear,
+        module__in_features=3,
+        module__out_features=1,
+        optimizer=torch.optim.SGD,
+        max_epochs=6,
+        batch_size=16,
+        train_split=ValidSplit(4),
+        verbose=0,
+        **kwargs,
+    )
+
+
+def test_pruning_from_skorch_validation_score():
+    """Check that trials whose valid_loss stays high are pruned and good ones complete."""
+    import torch
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(64, 3)).astype(np.float32)
+    y = (X @ np.array([1.0, -1.0, 0.5], dtype=np.float32) + 3.0)[:, None]
+    groups = np.repeat(np.arange(8), 8)
+    # lr=1e-6 leaves valid_loss at its initial ~13; lr=0.1 brings it below 6 after one epoch.
+    space = {"lr": CategoricalDistribution([1e-6, 0.1])}
+    pruner = optuna.pruners.ThresholdPruner(lower=-8.0)  # reported -valid_loss: prune loss > 8
+    sampler = optuna.samplers.GridSampler({"lr": [1e-6, 0.1]}, seed=0)
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        search = OptunaSearch(
+            _tiny_net(),
+            space,
+            scoring="neg_mean_squared_error",
+            cv=GroupKFold(2),
+            n_trials=2,
+            sampler=sampler,
+            pruner=pruner,
+        ).fit(X, y, groups=groups)
+    states = {t.params["lr"]: t for t in search.study_.trials}
+    assert states[1e-6].state == optuna.trial.TrialState.PRUNED
+    assert states[0.1].state == optuna.trial.TrialState.COMPLETE
+    # steps count epochs across folds: 2 folds x 6 epochs for the complete trial
+    assert max(states[0.1].intermediate_values) == 12
+    assert max(states[1e-6].intermediate_values) == 1  # pruned after its first epoch
+    assert states[1e-6].intermediate_values[1] < -8.0  # the reported -valid_loss
+    assert search.best_params_ == {"lr": 0.1}
+    assert list(search.cv_results_["state"]) == ["COMPLETE", "PRUNED"] or list(
+        search.cv_results_["state"]
+    ) == ["PRUNED", "COMPLETE"]
+    # refit carries no pruning callback
+    assert not any(name == "optuna_pruning" for name, _ in search.best_estimator_.callbacks_)
+
+
+def test_pruning_monitor_must_exist():
+    """Check that pruning on a key the history lacks explains how to get it."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(32, 3)).astype(np.float32)
+    y = X[:, :1]
+    search = OptunaSearch(
+        _tiny_net(),
+        {"lr": FloatDistribution(0.01, 0.1)},
+        cv=2,
+        n_trials=1,
+        pruner=optuna.pruners.MedianPruner(),
+        pruning_monitor="valid_acc",
+    )
+    with pytest.raises(ValueError, match=re.escape("Cannot prune on pruning_monitor='valid_acc'")):
+        search.fit(X, y)
+
+
+def test_all_trials_failing_reraises_the_fit_error(regression_data):
+    """Check that when every fit fails, the estimator's own error is raised, not a bare nan."""
+    X, y, _ = regression_data
+    search = OptunaSearch(
+        KNeighborsRegressor(), {"n_neighbors": IntDistribution(100, 200)}, cv=2, n_trials=2
+    )
+    with pytest.raises(ValueError, match=re.escape("Expected n_neighbors <= n_samples_fit")) as info:
+        search.fit(X, y)
+    assert any("no trial of study" in note for note in getattr(info.value, "__notes__", []))
