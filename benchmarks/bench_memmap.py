@@ -106,8 +106,20 @@ def _pss(pid):
     return pss, anon
 
 
+def _cmdline(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read()
+    except OSError:
+        return None
+
+
 def _tree(pid):
-    """pid and all its descendants, from /proc (no psutil needed)."""
+    """pid and its descendants, from /proc, leaving out forks that have not exec'd yet.
+
+    A child between (v)fork and exec (subprocess starting ffmpeg) still shows its
+    parent's memory and command line; counting it would double the parent.
+    """
     children = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -121,7 +133,8 @@ def _tree(pid):
     while todo:
         p = todo.pop()
         found.append(p)
-        todo.extend(children.get(p, []))
+        parent_cmd = _cmdline(p)
+        todo.extend(c for c in children.get(p, []) if _cmdline(c) != parent_cmd)
     return found
 
 

@@ -59,3 +59,15 @@ sphinx_gallery_conf = {
 }
 
 warnings.filterwarnings("ignore", category=UserWarning, message="Matplotlib is currently using agg")
+
+
+def _skip_generated_members(app, what, name, obj, skip, options):
+    # sklearn generates set_*_request methods whose docstrings cite sklearn's own
+    # glossary; they are documented upstream, not here.
+    if (name.startswith("set_") and name.endswith("_request")) or name == "get_metadata_routing":
+        return True
+    return skip
+
+
+def setup(app):
+    app.connect("autodoc-skip-member", _skip_generated_members)

@@ -256,7 +256,7 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
     ----------
     n_features_in_ : int
         Number of audio samples per waveform seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Only when ``X`` was a DataFrame with string column names.
     frame_feature_names_ : ndarray of str
         Names of the frame-level columns (the last axis when ``pool=None``),

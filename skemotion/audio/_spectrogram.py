@@ -261,7 +261,7 @@ class Spectrogram(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         Number of channels seen in ``fit`` (1 for 2-D input).
     output_shape_ : tuple of int
         ``(n_bins, n_frames, n_channels)`` of each output image.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Only when ``X`` was a DataFrame with string column names.
 
     See Also

@@ -1,7 +1,7 @@
 """Synthetic emotion corpus: drawn faces and voice-like sounds written as real mp4 files.
 
-Every clip shows a face drawn with numpy (ellipse face, hair, eyes, brows, nose,
-mouth) whose mouth curvature, brow angle and eye opening express the class, and
+Every clip shows a face drawn with numpy (ellipse face, hair, eye sockets, eyes,
+brows, nose, mouth) whose mouth curvature, brow angle and eye opening express the class, and
 carries a harmonic "voice" whose pitch contour, loudness, syllable rate and
 spectral tilt express the same class. Actors differ in face geometry, skin,
 hair, background, lighting and voice, and each clip adds head motion, lighting
@@ -27,7 +27,7 @@ from ..utils import Interval, sample_rng, seed_int, validate_params
 __all__ = ["get_data_home", "make_synthetic_expressions", "make_synthetic_valence"]
 
 # Bump when the rendering or the synthesis changes: cached corpora are then regenerated.
-_GENERATOR_VERSION = 1
+_GENERATOR_VERSION = 2
 _ACTOR_KEY = 0x5AC7
 _MANIFEST = {"expressions": "skemotion_expressions.json", "valence": "skemotion_valence.json"}
 
@@ -62,7 +62,7 @@ _VOICE = {
     "calm": (0.95, "flat", 0.03, 3.0, 1.7, -2.0, 0.002, 0.0, 0.05),
 }
 
-# (F1, F2) in Hz of the vowels the syllables cycle through.
+# (F1, F2) in Hz of the vowels; each syllable draws one.
 _VOWELS = np.array([[730, 1090], [530, 1840], [270, 2290], [570, 840], [300, 870]], float)
 
 
@@ -162,7 +162,8 @@ def _make_actor(seed, a, size):
     # Hair (and brows) darker than the skin by a set ratio, so features keep their contrast.
     hair = skin.mean() * rng.uniform(0.12, 0.45)
     hair = hair * np.array([1.0, rng.uniform(0.7, 0.95), rng.uniform(0.45, 0.8)])
-    bg = rng.uniform(30, 225, 3)
+    # Background: dimmer than the lit face (as in most portrait lighting), with a tint.
+    bg = skin.mean() * rng.uniform(0.4, 0.75) + rng.uniform(-25, 25, 3)
     # Static background texture: two gratings plus a vertical gradient.
     yy, xx = np.mgrid[0:height, 0:width].astype(float)
     texture = np.zeros((height, width))
@@ -215,7 +216,7 @@ def _smooth_path(rng, t, n_terms=2, f_low=0.15, f_high=0.8):
 def _head_track(rng, actor, t):
     """Per-frame face centre (x, y), rotation (rad) and scale, and the face boxes."""
     slack = actor["slack"]
-    amp = rng.uniform(0.25, 0.6, 2) * slack
+    amp = rng.uniform(0.2, 0.5, 2) * slack
     cx = actor["center"][0] + amp[0] * _smooth_path(rng, t)
     cy = actor["center"][1] + amp[1] * _smooth_path(rng, t)
     theta = actor["max_angle"] * rng.uniform(0.3, 1.0) * _smooth_path(rng, t)
@@ -314,8 +315,14 @@ def _render(actor, track, face, light, noise_rng, size):
     width, height = size
     f32 = np.float32
     col = lambda a: np.asarray(a, f32).reshape(-1, 1, 1)  # noqa: E731  (T,) -> (T, 1, 1)
-    x = (np.arange(width, dtype=f32) + 0.5)[None, None, :]
-    y = (np.arange(height, dtype=f32) + 0.5)[None, :, None]
+    # Draw the face only in the window that the head covers in these frames.
+    reach = max(actor["rx"], actor["ry"]) * float(np.max(track["scale"])) + 2.0
+    x0 = max(int(np.floor(np.min(track["cx"]) - reach)), 0)
+    x1 = min(int(np.ceil(np.max(track["cx"]) + reach)), width)
+    y0 = max(int(np.floor(np.min(track["cy"]) - reach)), 0)
+    y1 = min(int(np.ceil(np.max(track["cy"]) + reach)), height)
+    x = (np.arange(x0, x1, dtype=f32) + 0.5)[None, None, :]
+    y = (np.arange(y0, y1, dtype=f32) + 0.5)[None, :, None]
     theta, scale = col(track["theta"]), col(track["scale"])
     dx, dy = x - col(track["cx"]), y - col(track["cy"])
     c, s = np.cos(theta), np.sin(theta)
@@ -324,7 +331,8 @@ def _render(actor, track, face, light, noise_rng, size):
     px = 1.0 / scale  # one image pixel in face-local units
     rx, ry = f32(actor["rx"]), f32(actor["ry"])
 
-    img = np.broadcast_to(actor["background"], (len(theta), height, width, 3)).copy()
+    window = actor["background"][y0:y1, x0:x1]
+    img = np.broadcast_to(window, (len(theta), *window.shape)).copy()
     skin = np.asarray(actor["skin"], f32)
     # Face, with soft shading towards the rim, and hair cap inside the ellipse.
     r2 = (u / rx) ** 2 + (v / ry) ** 2
@@ -333,23 +341,31 @@ def _render(actor, track, face, light, noise_rng, size):
     img = img + a_face[..., None] * (skin * shade - img)
     hairline = actor["hairline"] * ry + 0.06 * ry * np.sin(u / rx * 3.0)
     img = _lerp(img, np.asarray(actor["hair"], f32), a_face * _cover((v - hairline) / px))
-    # Nose.
-    a_nose = 0.55 * _cover(_ellipse_sd(u, v, 0, 0.1 * ry, 0.07 * rx, 0.14 * ry) / px)
-    img = _lerp(img, skin * 0.72, a_nose)
+    # Nose: a lit bridge and two dark nostrils.
+    a_bridge = 0.5 * _cover(_ellipse_sd(u, v, 0, 0.0, 0.07 * rx, 0.22 * ry) / px)
+    img = _lerp(img, np.minimum(skin * 1.15, 255), a_bridge)
+    for side in (-1.0, 1.0):
+        nostril = _ellipse_sd(u, v, side * 0.07 * rx, 0.22 * ry, 0.05 * rx, 0.035 * ry)
+        a_nostril = 0.8 * _cover(nostril / px)
+        img = _lerp(img, skin * 0.45, a_nostril)
 
     eye_open = col(face["eye_open"])
     eye_y = actor["eye_y"] * ry
     erx = actor["eye_size"] * rx
     ery = np.maximum(0.62 * erx * eye_open, 0.05)
     brow_y = eye_y - 0.21 * ry - col(face["brow_raise"]) * 0.09 * ry
-    brow_tilt = col(face["brow_angle"]) * 0.09 * ry
+    brow_tilt = col(face["brow_angle"]) * 0.11 * ry
     brow_half = np.maximum(0.05 * ry, 0.6)
     for side in (-1.0, 1.0):
         ex = side * actor["eye_sep"] * rx
+        # Shaded eye socket (darker than the cheeks, as in real faces).
+        socket = _ellipse_sd(u, v, ex, eye_y - 0.2 * erx, 1.7 * erx, 1.25 * erx)
+        a_socket = 0.9 * _cover(socket / px)
+        img = _lerp(img, skin * 0.55, a_socket)
         a_eye = _cover(_ellipse_sd(u, v, ex, eye_y, erx, ery) / px)
-        img = _lerp(img, np.array([238, 236, 230], f32), a_eye)
+        img = _lerp(img, np.array([190, 188, 182], f32), a_eye)
         gaze = col(face["gaze"]) * 0.35 * erx
-        a_pupil = a_eye * _cover(_ellipse_sd(u, v, ex + gaze, eye_y, 0.5 * erx, 0.5 * erx) / px)
+        a_pupil = a_eye * _cover(_ellipse_sd(u, v, ex + gaze, eye_y, 0.7 * erx, 0.7 * erx) / px)
         img = _lerp(img, np.asarray(actor["iris"], f32), a_pupil)
         inner = (ex - side * 0.85 * erx, brow_y - brow_tilt)
         outer = (ex + side * 1.25 * erx, brow_y + 0.6 * brow_tilt)
@@ -359,12 +375,12 @@ def _render(actor, track, face, light, noise_rng, size):
     # Mouth: a parabola (corners up when smiling) with an opening that drops the jaw.
     mw = actor["mouth_w"] * rx * col(face["mouth_width"])
     mouth_y = actor["mouth_y"] * ry
-    amp = 0.2 * ry * col(face["curv"])
+    amp = 0.25 * ry * col(face["curv"])
     skew = 0.08 * ry * col(face["skew"])
     mu = np.clip(u / mw, -1.0, 1.0)
     centre = mouth_y - amp * (mu**2 - 1.0 / 3.0) - skew * mu
     slope = np.sqrt(1.0 + ((2.0 * amp * mu + skew) / mw) ** 2)
-    half_open = col(face["mouth_open"]) * 0.11 * ry * np.sqrt(np.clip(1.0 - mu**2, 0, 1))
+    half_open = col(face["mouth_open"]) * 0.13 * ry * np.sqrt(np.clip(1.0 - mu**2, 0, 1))
     mid = centre + 0.4 * half_open
     lip = np.maximum(0.05 * ry, 0.6)
     outer_sd = np.maximum((np.abs(v - mid) - half_open - lip) / slope, np.abs(u) - mw - 0.5 * lip)
@@ -372,7 +388,13 @@ def _render(actor, track, face, light, noise_rng, size):
     img = _lerp(img, skin * np.array([0.62, 0.36, 0.38], f32), _cover(outer_sd / px))
     img = _lerp(img, np.minimum(np.array([55, 18, 24], f32), 0.35 * skin), _cover(inner_sd / px))
 
+    face_window = img
+    img = np.broadcast_to(actor["background"], (len(theta), height, width, 3)).copy()
+    img[:, y0:y1, x0:x1] = face_window
+
     # Lighting: actor gain, per-clip drift and direction, colour cast; then sensor noise.
+    x = (np.arange(width, dtype=f32) + 0.5)[None, None, :]
+    y = (np.arange(height, dtype=f32) + 0.5)[None, :, None]
     gx, gy = col(light["grad_x"]), col(light["grad_y"])
     field = col(light["gain"]) * (1.0 + gx * (x / width - 0.5) + gy * (y / height - 0.5))
     img = img * field[..., None] * np.asarray(light["cast"], f32).reshape(3)
@@ -546,10 +568,6 @@ def _common_checks(owner, params):
         raise ValueError(
             f"The 'n_jobs' parameter of {owner} must be a non-zero int or None. Got 0 instead."
         )
-
-
-def _face_table(labels):
-    return np.array([_FACE[name] for name in labels], dtype=float)
 
 
 # --------------------------------------------------------------------------------------

@@ -141,17 +141,21 @@ class FaceCropper(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
 
     Examples
     --------
+    >>> import tempfile
     >>> import numpy as np
+    >>> from skemotion.datasets import make_synthetic_expressions
     >>> from skemotion.face import FaceCropper
-    >>> from skemotion.face._testing import draw_faces
-    >>> X, true_boxes = draw_faces(n_samples=2, n_frames=3, size=(96, 96), random_state=0)
+    >>> from skemotion.io import read_frames
+    >>> corpus = make_synthetic_expressions(4, tempfile.mkdtemp(), duration=0.5, fps=8,
+    ...                                     with_audio=False, random_state=0)
+    >>> X = np.stack([read_frames(path) for path in corpus.data])
     >>> X.shape
-    (2, 3, 96, 96, 3)
+    (4, 4, 64, 64, 3)
     >>> cropper = FaceCropper(size=48)
     >>> cropper.fit_transform(X).shape
-    (2, 3, 48, 48, 3)
-    >>> cropper.detection_rate(X)
-    array([1., 1.])
+    (4, 4, 48, 48, 3)
+    >>> cropper.detection_rate(X).shape
+    (4,)
     """
 
     _parameter_constraints = {

@@ -54,6 +54,11 @@ def parse_fragment(path):
     return match["path"], start, end
 
 
+def _seconds(value):
+    # Fixed microsecond decimals: "%g" would round 1234.5678 to 1234.57 on long videos.
+    return f"{float(value):.6f}".rstrip("0").rstrip(".")
+
+
 def make_fragment(path, start=None, end=None):
     """Build ``"path#t=START,END"`` (the inverse of :func:`parse_fragment`).
 
@@ -73,9 +78,11 @@ def make_fragment(path, start=None, end=None):
     >>> from skemotion.io import make_fragment
     >>> make_fragment("clip.mp4", 1.5, 3)
     'clip.mp4#t=1.5,3'
+    >>> make_fragment("long.mp4", 1234.5678, 1236)
+    'long.mp4#t=1234.5678,1236'
     """
     if start is None and end is None:
         return os.fspath(path)
-    s = "" if start is None else f"{start:.6g}"
-    e = "" if end is None else f",{end:.6g}"
+    s = "" if start is None else _seconds(start)
+    e = "" if end is None else "," + _seconds(end)
     return f"{os.fspath(path)}#t={s}{e}"

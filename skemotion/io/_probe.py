@@ -1,6 +1,8 @@
 """Media metadata from the bundled ffmpeg (imageio-ffmpeg ships no ffprobe)."""
 
+import functools
 import math
+import os
 import re
 from dataclasses import dataclass
 
@@ -164,6 +166,20 @@ def _count_frames(path, start, end):
     return int(counts[-1]) if counts else 0
 
 
+@functools.lru_cache(maxsize=4096)
+def _header(file_path, mtime_ns, size):
+    """ffmpeg's description of a file, cached per (path, modification time, size)."""
+    import subprocess
+
+    proc = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", file_path],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        check=False,
+    )
+    return proc.stderr.decode("utf-8", "replace")
+
+
 def probe(path, *, count_frames=False):
     """Read duration, frame rate, size, rotation and stream details of a media file.
 
@@ -199,15 +215,8 @@ def probe(path, *, count_frames=False):
     """
     file_path, start, end = parse_fragment(path)
     check_media_file(file_path)
-    import subprocess
-
-    proc = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", file_path],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        check=False,
-    )
-    text = proc.stderr.decode("utf-8", "replace")
+    stat = os.stat(file_path)
+    text = _header(file_path, stat.st_mtime_ns, stat.st_size)
     if "Input #0" not in text:
         tail = "\n".join(text.strip().splitlines()[-6:])
         raise MediaError(

@@ -80,7 +80,11 @@ def _stream(display, args, frame_shape, limit):
             return  # stopping early is our choice, not an ffmpeg failure
         code = proc.finish()
         if code != 0 and n == 0:
+            if "matches no streams" in proc.stderr_tail():
+                raise proc.error("no video stream")
             raise proc.error("ffmpeg failed")
+        if n == 0:
+            raise MediaError(f"Could not decode '{display}': no frame decoded.", display)
 
 
 def _decode(file_path, display, args, frame_shape, limit):
@@ -215,7 +219,8 @@ def read_frames(path, *, n_frames=None, fps=None, times=None, max_frames=None, s
     )
     if sum(x is not None for x in (n_frames, fps, times)) > 1:
         raise ValueError("Pass at most one of n_frames, fps and times.")
-    ctx = _prepare(path, size, color, keep_aspect, start, end)
+    ctx = _prepare(path, size, color, keep_aspect, start, end,
+                   need_duration=n_frames is not None or times is not None)
     display, file_path, duration = ctx["display"], ctx["file_path"], ctx["duration"]
     seg_start, seg_end = ctx["seg_start"], ctx["seg_end"]
     frame_shape, filters = ctx["frame_shape"], ctx["filters"]
@@ -265,11 +270,7 @@ def read_frames(path, *, n_frames=None, fps=None, times=None, max_frames=None, s
             return np.stack(frames)
         return _read_at_times(file_path, display, times, seg_start, seg_end, filters, frame_shape)
 
-    args = _rate_args(ctx, fps, max_frames)
-    frames = _decode(file_path, display, args, frame_shape, max_frames)
-    if not frames:
-        raise MediaError(f"Could not decode '{display}': no frame decoded.", display)
-    return np.stack(frames)
+    return np.stack(_decode(file_path, display, _rate_args(ctx, fps, max_frames), frame_shape, max_frames))
 
 
 def iter_frames(path, *, fps=None, max_frames=None, size=None, color="rgb", keep_aspect=False,
@@ -302,11 +303,11 @@ def iter_frames(path, *, fps=None, max_frames=None, size=None, color="rgb", keep
     (8, 8, 3)
     >>> frames.close()  # the ffmpeg process is killed and reaped here
     """
-    ctx = _prepare(path, size, color, keep_aspect, start, end)
+    ctx = _prepare(path, size, color, keep_aspect, start, end, need_duration=False)
     return _stream(ctx["display"], _rate_args(ctx, fps, max_frames), ctx["frame_shape"], max_frames)
 
 
-def _prepare(path, size, color, keep_aspect, start, end):
+def _prepare(path, size, color, keep_aspect, start, end, need_duration=True):
     validate_params(
         "read_frames",
         {"color": color, "keep_aspect": keep_aspect},
@@ -319,6 +320,14 @@ def _prepare(path, size, color, keep_aspect, start, end):
     display = os.fspath(path)
     file_path, seg_start, seg_end = _segment(path, start, end)
     check_media_file(file_path)
+    channels = 1 if color == "gray" else 3
+    filters = _scale_filters(size, keep_aspect, color)
+    if size is not None and not need_duration:
+        # Nothing to learn from a probe: save an ffmpeg launch; the decode itself
+        # reports a missing video stream or an empty segment.
+        return {"display": display, "file_path": file_path, "seg_start": seg_start, "seg_end": seg_end,
+                "duration": None, "info": None, "frame_shape": (size[1], size[0], channels),
+                "filters": filters}
     info = probe(file_path)
     if not info.has_video:
         raise MediaError(f"Could not decode '{display}': no video stream.", display)
@@ -333,10 +342,8 @@ def _prepare(path, size, color, keep_aspect, start, end):
         seg_end = min(seg_end, total)
     duration = (seg_end if seg_end is not None else total or 0.0) - seg_start
     w, h = size if size is not None else info.display_size
-    channels = 1 if color == "gray" else 3
     return {"display": display, "file_path": file_path, "seg_start": seg_start, "seg_end": seg_end,
-            "duration": duration, "info": info, "frame_shape": (h, w, channels),
-            "filters": _scale_filters(size, keep_aspect, color)}
+            "duration": duration, "info": info, "frame_shape": (h, w, channels), "filters": filters}
 
 
 def _rate_args(ctx, fps, max_frames):

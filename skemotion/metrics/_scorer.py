@@ -41,6 +41,9 @@ Examples
 1.0
 """
 
+# Scorers are instances, which doctest does not search; list their examples here.
+__test__ = {"ccc_scorer": ccc_scorer.__doc__, "pearson_scorer": pearson_scorer.__doc__}
+
 _METRICS = {
     "ccc": concordance_correlation_coefficient,
     "concordance_correlation_coefficient": concordance_correlation_coefficient,

@@ -176,6 +176,14 @@ def nested_cross_validate(
             "The 'search' parameter of nested_cross_validate must be a search estimator with a "
             f"'cv' parameter (GridSearchCV, RandomizedSearchCV, OptunaSearch); got {search!r}."
         )
+    params_of_search = search.get_params(deep=False)
+    if params_of_search.get("storage") is not None and params_of_search.get("study_name"):
+        raise ValueError(
+            "nested_cross_validate: the search has storage and study_name="
+            f"{params_of_search['study_name']!r}, so every outer fold would add its trials to "
+            "one study and resume the others' search. Use storage=None (or study_name=None) "
+            "for the inner search."
+        )
     outer = check_group_cv(cv, name="cv")
     search = clone(search)
     inner = check_group_cv(5 if search.cv is None else search.cv, name="search.cv")

@@ -100,6 +100,7 @@ class ModalityUnion(TransformerMixin, BaseEstimator):
         for name in _MODALITIES:
             step = getattr(self, name)
             if isinstance(step, str):
+                self._input_for(name, X)  # a mapping input must carry the entry
                 self.transformers_[name] = step
             else:
                 self.transformers_[name] = clone(step).fit(self._input_for(name, X), y, **fit_params)

@@ -1,5 +1,6 @@
 """FrameSampler: clip paths in, a fixed-shape uint8 frame array out."""
 
+import contextlib
 import math
 import os
 import uuid
@@ -56,16 +57,19 @@ def _decode(path, decode_params):
     return _pad(np.asarray(frames, dtype=np.uint8), n_frames, decode_params["padding"])
 
 
-def _sample_chunk(indices, paths, decode_params, frame_shape, out_path, cache_dir):
+def _sample_chunk(indices, paths, decode_params, frame_shape, out, cache_dir):
     """Decode the clips ``paths`` (positions ``indices`` of X); one joblib task.
 
-    With ``out_path`` the frames are written into that ``.npy`` memmap and only
-    the errors travel back; otherwise the frames are returned.
+    With ``out=(path, data_offset)`` each clip's frames are written at its row of
+    that ``.npy`` file with plain positioned writes (no mapping, so nothing
+    accumulates in this process's memory) and only the errors travel back;
+    otherwise the frames are returned.
     """
     cache = ClipCache(cache_dir) if cache_dir is not None else None
-    out = np.load(out_path, mmap_mode="r+") if out_path is not None else None
+    row_bytes = decode_params["n_frames"] * int(np.prod(frame_shape))
     results, errors = [], []
-    try:
+    with contextlib.ExitStack() as stack:
+        file = stack.enter_context(open(out[0], "r+b")) if out is not None else None
         for index, path in zip(indices, paths, strict=True):
             try:
                 if cache is not None:
@@ -85,16 +89,13 @@ def _sample_chunk(indices, paths, decode_params, frame_shape, out_path, cache_di
             except _CLIP_ERRORS as exc:
                 errors.append((int(index), path, exc))
                 frames = None
-            if out is not None:
+            if file is not None:
                 if frames is not None:
-                    out[index] = frames
+                    file.seek(out[1] + int(index) * row_bytes)
+                    file.write(np.ascontiguousarray(frames, dtype=np.uint8).data)
             else:
                 results.append(frames)
-    finally:
-        if out is not None:
-            out.flush()
-            del out  # unmap, so written pages leave this process's resident memory
-    return indices, (None if out_path is not None else results), errors
+    return indices, (None if out is not None else results), errors
 
 
 def _raise_clip_errors(errors, n_samples):
@@ -346,12 +347,14 @@ class FrameSampler(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             final_path = os.path.join(os.fspath(self.memmap_dir), f"frames_{digest}.npy")
             out_path = f"{final_path[:-4]}.{uuid.uuid4().hex}.tmp.npy"
             mm = np.lib.format.open_memmap(out_path, mode="w+", dtype=np.uint8, shape=shape)
-            del mm  # workers open their own view; the parent keeps nothing resident
+            data_offset = mm.offset  # where row 0 starts, after the .npy header
+            del mm  # workers write the rows; the parent keeps nothing resident
         else:
             out = np.empty(shape, dtype=np.uint8)
 
         try:
-            errors = self._run(paths, params, frame_shape, out, out_path)
+            target = None if out_path is None else (out_path, data_offset)
+            errors = self._run(paths, params, frame_shape, out, target)
             if errors:
                 _raise_clip_errors(errors, len(paths))
         except BaseException:
@@ -373,7 +376,7 @@ class FrameSampler(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         width, height = _io.probe(first_path).display_size
         return (height, width, channels)
 
-    def _run(self, paths, params, frame_shape, out, out_path):
+    def _run(self, paths, params, frame_shape, out, target):
         from joblib import Parallel, delayed, effective_n_jobs
         from tqdm.auto import tqdm
 
@@ -388,7 +391,7 @@ class FrameSampler(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
                 list(paths[s : s + chunk]),
                 params,
                 frame_shape,
-                out_path,
+                target,
                 cache_dir,
             )
             for s in starts

@@ -242,13 +242,13 @@ def test_parameters_are_searchable(faces):
         "facecropper__size": [8],
         "facecropper__margin": [0.0, 0.3],
         "facecropper__mode": ["crop", "mask"],
-        "facecropper__detector__min_neighbors": [3],
+        "facecropper__detector__min_neighbors": [4],
     }
     search = GridSearchCV(pipe, grid, cv=2).fit(X, y)
     assert len(search.cv_results_["params"]) == 4
     best = search.best_estimator_.named_steps["facecropper"]
-    assert best.detector.min_neighbors == 3 and best.size == 8
-    assert pipe.named_steps["facecropper"].detector.min_neighbors == 5  # the original is untouched
+    assert best.detector.min_neighbors == 4 and best.size == 8
+    assert pipe.named_steps["facecropper"].detector.min_neighbors == 3  # the original is untouched
     assert search.predict(X).shape == (8,)
 
 

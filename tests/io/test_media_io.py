@@ -212,6 +212,9 @@ def test_audio_only_and_channels(media_dir):
     assert read_audio(path, sr=8000).shape == (4000,)
     with pytest.raises(MediaError, match="no video stream"):
         read_frames(path)
+    # With a size and no sampling, no probe runs: ffmpeg's own refusal is translated.
+    with pytest.raises(MediaError, match=re.escape(f"Could not decode '{path}': no video stream")):
+        read_frames(path, size=(16, 16))
     mp3 = str(media_dir / "tone.mp3")
     write_audio(mp3, tone(), 44100)
     assert abs(len(read_audio(mp3, sr=22050)) - 22050 * SR / 44100) < 2000
@@ -269,6 +272,8 @@ def test_fragment_past_the_end(clips):
     path = clips[".mp4", False] + "#t=5,6"
     with pytest.raises(MediaError, match="after the end"):
         read_frames(path)
+    with pytest.raises(MediaError, match="no frame decoded"):
+        read_frames(path, size=(16, 16))
 
 
 @pytest.mark.parametrize(

@@ -189,6 +189,16 @@ def test_nested_errors():
         ValueError, match=re.escape("The 'search' parameter of nested_cross_validate")
     ):
         nested_cross_validate(LogisticRegression(), X, y, groups=groups)
+    from optuna.distributions import FloatDistribution
+
+    shared = OptunaSearch(
+        LogisticRegression(),
+        {"C": FloatDistribution(0.1, 1.0)},
+        storage="sqlite:///x.db",
+        study_name="s",
+    )
+    with pytest.raises(ValueError, match=re.escape("every outer fold would add its trials")):
+        nested_cross_validate(shared, X, y, groups=groups)
     with pytest.raises(ValueError, match=re.escape("fit_groups=True needs the final estimator")):
         nested_cross_validate(
             GridSearchCV(LogisticRegression(), {"C": [1.0]}, cv=2),
@@ -198,3 +208,67 @@ def test_nested_errors():
             cv=2,
             fit_groups=True,
         )
+
+
+@pytest.mark.slow
+def test_leakage_planted_in_synthetic_video_corpus(tmp_path):
+    """Check grouped vs. random-split CV on real synthetic clips whose actors favour one class.
+
+    Features are colour statistics of the frames: they identify the actor (skin, hair,
+    background, lighting) but carry almost no expression. Keeping 4 clips of each actor's
+    usual class and 1 of the other plants the actor -> label association of small acted
+    corpora. The honest level is chance (0.5): on the balanced corpus, where actors carry
+    no label information, the same pipeline scores about that.
+    """
+    from skemotion.datasets import make_synthetic_expressions
+    from skemotion.io import read_frames
+
+    corpus = make_synthetic_expressions(
+        96,
+        tmp_path,
+        n_classes=2,
+        n_actors=12,
+        duration=0.5,
+        fps=8,
+        size=(32, 32),
+        with_audio=False,
+        random_state=0,
+    )
+    frames = np.stack([read_frames(p, n_frames=4) for p in corpus.data]).astype(np.float32) / 255
+    X_all = np.c_[frames.mean(axis=(1, 2, 3)), frames.std(axis=(1, 2, 3))]
+    y_all, g_all = corpus.target, corpus.groups
+    usual = np.arange(12) % 2
+    keep = []
+    for actor in range(12):
+        idx = np.flatnonzero(g_all == actor)
+        keep += list(idx[y_all[idx] == usual[actor]][:4]) + list(
+            idx[y_all[idx] != usual[actor]][:1]
+        )
+    keep = np.sort(keep)
+    X, y, groups = X_all[keep], y_all[keep], g_all[keep]
+    assert len(y) == 60 and np.bincount(y).tolist() == [30, 30]
+
+    pipe = make_pipeline(StandardScaler(), KNeighborsClassifier())
+    grid = {"kneighborsclassifier__n_neighbors": [1, 3, 5]}
+
+    def grouped_score(X, y, groups):
+        search = GridSearchCV(pipe, grid, cv=GroupKFold(3))
+        return nested_cross_validate(search, X, y, groups=groups, cv=GroupKFold(4))[
+            "test_score"
+        ].mean()
+
+    def random_split_score(X, y):
+        search = GridSearchCV(pipe, grid, cv=KFold(3, shuffle=True, random_state=0))
+        return cross_validate(search, X, y, cv=KFold(4, shuffle=True, random_state=0))[
+            "test_score"
+        ].mean()
+
+    grouped, leaky = grouped_score(X, y, groups), random_split_score(X, y)
+    balanced = grouped_score(X_all, y_all, g_all)
+    print(
+        f"\nsynthetic clips, identity leakage: grouped CV accuracy = {grouped:.3f}, "
+        f"random-split CV accuracy = {leaky:.3f}, balanced corpus (honest, chance) = "
+        f"{balanced:.3f}"
+    )
+    assert leaky > grouped + 0.15
+    assert abs(grouped - 0.5) < 0.12 and abs(balanced - 0.5) < 0.12

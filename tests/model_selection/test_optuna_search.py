@@ -317,12 +317,41 @@ def test_pruning_monitor_must_exist():
         search.fit(X, y)
 
 
+@pytest.mark.filterwarnings("ignore:Scoring failed:UserWarning")
+@pytest.mark.filterwarnings("ignore:Trial .* failed:UserWarning")
 def test_all_trials_failing_reraises_the_fit_error(regression_data):
     """Check that when every fit fails, the estimator's own error is raised, not a bare nan."""
     X, y, _ = regression_data
     search = OptunaSearch(
         KNeighborsRegressor(), {"n_neighbors": IntDistribution(100, 200)}, cv=2, n_trials=2
     )
-    with pytest.raises(ValueError, match=re.escape("Expected n_neighbors <= n_samples_fit")) as info:
+    with pytest.raises(
+        ValueError, match=re.escape("Expected n_neighbors <= n_samples_fit")
+    ) as info:
         search.fit(X, y)
     assert any("no trial of study" in note for note in getattr(info.value, "__notes__", []))
+
+
+def test_clone_and_pickle_round_trip(regression_data, tmp_path):
+    """Check that the search clones unfitted and a fitted one pickles with its study."""
+    import pickle
+
+    from sklearn.base import clone
+
+    X, y, groups = regression_data
+    for storage in (None, f"sqlite:///{tmp_path / 'p.db'}"):
+        search = OptunaSearch(
+            make_pipeline(StandardScaler(), Ridge()),
+            _space(),
+            cv=GroupKFold(2),
+            n_trials=2,
+            storage=storage,
+            study_name="p",
+            random_state=0,
+        )
+        assert clone(search).get_params()["storage"] == storage
+        search.fit(X, y, groups=groups)
+        restored = pickle.loads(pickle.dumps(search))
+        np.testing.assert_allclose(restored.predict(X), search.predict(X))
+        assert len(restored.study_.trials) == 2
+        assert restored.n_features_in_ == 3

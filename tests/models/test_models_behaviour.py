@@ -180,7 +180,7 @@ def test_early_stopping_holds_out_whole_groups_and_stops():
     clf = SequenceLSTMClassifier(
         module__hidden_size=4,
         early_stopping=True,
-        validation_fraction=0.34,
+        validation_fraction=0.3,
         n_iter_no_change=2,
         max_epochs=200,
         lr=0.05,
@@ -387,3 +387,35 @@ def test_fusion_rejects_plain_arrays():
     """Check that a fusion model given an array says it needs video and audio entries."""
     with pytest.raises(ValueError, match=re.escape("Expected X as a mapping (skorch SliceDict")):
         FusionClassifier(max_epochs=1).fit(np.zeros((4, 3)), [0, 1, 0, 1])
+
+
+def test_cuda_trained_model_loads_on_cpu():
+    """Check a pickle whose device_ is CUDA loads on a CPU-only machine, keeping device='auto'."""
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA; the check is for CPU-only machines")
+    X, y = _seq()
+    clf = SequenceLSTMClassifier(max_epochs=1, random_state=0).fit(X, y)
+    state = clf.__getstate__()
+    state["device_"] = "cuda"
+    loaded = SequenceLSTMClassifier.__new__(SequenceLSTMClassifier)
+    loaded.__setstate__(state)
+    assert loaded.device == "auto" and loaded.device_ == "cpu"
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
+
+def test_groups_reach_early_stopping_through_metadata_routing():
+    """Check GridSearchCV routes groups to fit (and so to the early-stopping split)."""
+    import sklearn
+    from sklearn.model_selection import GroupKFold
+
+    X, y = _seq(n=24)
+    groups = np.repeat(np.arange(6), 4)
+    rec = _RecordSplit()
+    with sklearn.config_context(enable_metadata_routing=True):
+        est = SequenceLSTMClassifier(
+            max_epochs=2, early_stopping=True, validation_fraction=0.3, callbacks=[("rec", rec)]
+        ).set_fit_request(groups=True)
+        GridSearchCV(est, {"lr": [1e-3]}, cv=GroupKFold(2), refit=False).fit(X, y, groups=groups)
+    # without routed groups the split would be stratified by class, not by actor
+    assert set(groups[rec.train_idx]).isdisjoint(groups[rec.valid_idx])
+    assert len(rec.valid_idx) % 4 == 0  # whole actors of 4 clips each

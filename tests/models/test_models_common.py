@@ -70,6 +70,7 @@ DATA_FREE_CHECKS = [
 ]
 
 
+@pytest.mark.filterwarnings("ignore:.*occurred during set_params:UserWarning")
 @pytest.mark.parametrize("check_name", DATA_FREE_CHECKS)
 def test_data_free_api_checks(model_cls, make_model, check_name):
     """Check that every model passes sklearn's API checks that need no data."""
@@ -83,6 +84,7 @@ def test_no_attributes_set_in_init_is_the_known_skorch_failure(model_cls):
         ec.check_no_attributes_set_in_init(model_cls.__name__, model_cls())
 
 
+@pytest.mark.filterwarnings("ignore:.*occurred during set_params:UserWarning")
 @pytest.mark.parametrize("check_name", DATA_FREE_CHECKS)
 def test_modality_union_api_checks(check_name):
     """Check that ModalityUnion passes the data-free API checks."""

@@ -4,6 +4,7 @@ import os
 import pickle
 import re
 import threading
+import time
 from pathlib import Path
 
 import joblib
@@ -354,6 +355,38 @@ def test_memory_errors_are_not_cached(bad_files, tmp_path):
         with pytest.raises(MediaError, match=re.escape("the file is empty")):
             sampler.transform([bad_files["empty"]])
     assert not [f for f in os.listdir(tmp_path / "skemotion_frames") if f.endswith(".npy")]
+
+
+def _cache_worker(location, clip, log, barrier):
+    from skemotion.video._cache import ClipCache
+
+    def compute():
+        with open(log, "a") as f:
+            f.write("decode\n")
+        time.sleep(0.3)  # long enough for the other process to find the lock taken
+        return np.full((2, 4, 4, 1), 7, np.uint8)
+
+    barrier.wait()
+    frames = ClipCache(location).get_or_compute(clip, {"n_frames": 2}, compute)
+    assert frames.sum() == 7 * 32
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork() and POSIX file locks")
+def test_cache_lock_is_shared_across_processes(ramp_clip, tmp_path):
+    """Check that two processes asking for the same clip at once compute it only once."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    log = tmp_path / "log.txt"
+    barrier = ctx.Barrier(2)
+    procs = [ctx.Process(target=_cache_worker, args=(tmp_path / "c", ramp_clip, log, barrier))
+             for _ in range(2)]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join(30)
+    assert [proc.exitcode for proc in procs] == [0, 0]
+    assert log.read_text() == "decode\n"
 
 
 # -- progress -------------------------------------------------------------------------------

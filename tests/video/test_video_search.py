@@ -41,6 +41,13 @@ def corpus16(synthetic_corpus):
 
 
 @pytest.fixture
+def corpus8(synthetic_corpus):
+    """The first 8 clips of the synthetic corpus: 4 classes x 2 actors."""
+    corpus = synthetic_corpus
+    return corpus.data[:8], corpus.target[:8], corpus.groups[:8]
+
+
+@pytest.fixture
 def decode_log(monkeypatch):
     """Record every call to skemotion.io.read_frames in this process (thread-safe)."""
     calls, lock = [], threading.Lock()
@@ -55,9 +62,9 @@ def decode_log(monkeypatch):
     return calls
 
 
-def test_search_decodes_each_video_once_per_sampler_setting(corpus16, tmp_path, decode_log):
+def test_search_decodes_each_video_once_per_sampler_setting(corpus8, tmp_path, decode_log):
     """Check that a grid search decodes each video once per distinct sampler setting."""
-    X, y, groups = corpus16
+    X, y, groups = corpus8
     search = GridSearchCV(
         _pipeline(tmp_path),
         {"framesampler__n_frames": [2, 3], "logisticregression__C": [0.1, 1.0]},
@@ -70,9 +77,9 @@ def test_search_decodes_each_video_once_per_sampler_setting(corpus16, tmp_path, 
     assert len(search.cv_results_["mean_test_score"]) == 4
 
 
-def test_search_with_parallel_workers_decodes_once(corpus16, tmp_path, decode_log):
+def test_search_with_parallel_workers_decodes_once(corpus8, tmp_path, decode_log):
     """Check that concurrent search workers wait for each other instead of decoding again."""
-    X, y, groups = corpus16
+    X, y, groups = corpus8
     search = GridSearchCV(
         _pipeline(tmp_path),
         {"logisticregression__C": [0.1, 1.0, 10.0]},
