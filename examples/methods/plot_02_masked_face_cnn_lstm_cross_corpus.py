@@ -1,7 +1,7 @@
 """
-=======================================================================
+==============================================================
 Masked-face CNN-LSTM, trained on CREMA-D and tested on RAVDESS
-=======================================================================
+==============================================================
 
 This example reproduces the cross-corpus study of a CNN-LSTM on masked faces:
 the first **75 frames** of every clip are taken at the native rate, the
@@ -11,9 +11,10 @@ model is trained on **CREMA-D** (6 classes) and tested, without any tuning, on
 **RAVDESS**, whose *calm* and *surprised* clips have no CREMA-D counterpart and
 are left out.
 
-Published settings (``FULL = True``): 75 frames per clip at 112x112 pixels,
-``FaceMasker`` at full size, an LSTM of 128 units and 30 epochs. The synthetic
-run uses 8 frames of 32x32 pixels and a few epochs.
+Full run (``FULL = True``): the published 75 frames per clip, at 112x112
+pixels, masked at full frame size, with an LSTM of 128 units and 30 epochs
+(frame size, LSTM size and epochs are sensible defaults, not taken from the
+study). The synthetic run uses 8 frames of 32x32 pixels and a few epochs.
 """
 
 # %%

@@ -1,7 +1,7 @@
 """
-=====================================================================
+===================================================================
 EEV: Conv-LSTM vs. custom CNN vs. VGG-16 on frames and spectrograms
-=====================================================================
+===================================================================
 
 This example reproduces the EEV (Evoked Expressions from Videos) comparison of
 three video networks that regress **5 expression scores** per window of a long
@@ -15,11 +15,12 @@ each next to the same audio branch (an LSTM over the log-mel spectrogram),
 their scores averaged (late fusion). Models are compared by **MAE** and
 **MSE** on held-out videos.
 
-Published settings (``FULL = True``): 1 s windows of the EEV videos with
-frames at the 6 Hz rate of the labels, 112x112 pixels, 128 mel bands and tens
-of epochs (VGG-16 starts from ImageNet weights when you give a local
-state-dict file as ``module__weights``; nothing is downloaded). The synthetic
-run uses 4 frames of 32x32 pixels, 32 mel bands and a few epochs.
+Full run (``FULL = True``): 1 s windows of the EEV videos with frames at
+the 6 Hz rate of the labels, 112x112 pixels, 128 mel bands and 30 epochs
+(sensible defaults; set them to the study's values if they differ). VGG-16
+starts from ImageNet weights when you give a local state-dict file as
+``module__weights``; nothing is downloaded. The synthetic run uses 4 frames
+of 32x32 pixels, 32 mel bands and a few epochs.
 """
 
 # %%

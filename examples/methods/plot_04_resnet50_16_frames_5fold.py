@@ -1,7 +1,7 @@
 """
-===========================================================
+========================================================
 ResNet-50 on 16 frames per clip, 5-fold cross-validation
-===========================================================
+========================================================
 
 This example reproduces the frame-based ResNet-50 baseline for dynamic facial
 expressions: **16 frames** are sampled evenly over each clip (time
@@ -11,12 +11,13 @@ by **5-fold cross-validation** (DFEW's official folds on the real corpus),
 with the pooled **confusion matrix** and **classification report** of the
 out-of-fold predictions.
 
-Published settings (``FULL = True``): 16 frames of 112x112 pixels, ResNet-50
-(from ImageNet weights when you give a local state-dict file as
-``module__weights``; nothing is downloaded) and tens of epochs. The synthetic
-run uses 4 frames of 32x32 pixels, **ResNet-18** instead of ResNet-50 (same
-family, a quarter of the compute, so that the five folds fit in CPU time) and
-a few epochs: it shows the protocol, not the published accuracy.
+Full run (``FULL = True``): the published 16 frames per clip and ResNet-50,
+at 112x112 pixels and for 30 epochs (pass a local ImageNet state-dict file as
+``module__weights`` to start from pretrained weights; nothing is downloaded).
+The synthetic run uses 4 frames of 32x32 pixels, **ResNet-18** instead of
+ResNet-50 (same family, a quarter of the compute, so that the five folds fit
+in CPU time) and a few epochs: it shows the protocol, not the published
+accuracy.
 """
 
 # %%
@@ -32,7 +33,6 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.model_selection import GroupKFold, PredefinedSplit, cross_val_predict
-from sklearn.pipeline import make_pipeline
 
 from skemotion.datasets import load_dfew, make_synthetic_expressions
 from skemotion.model_selection import classification_report_frame, plot_confusion_matrix

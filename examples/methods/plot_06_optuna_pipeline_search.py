@@ -1,7 +1,7 @@
 """
-=====================================================================
+=================================================================
 Optuna search over a whole pipeline, stored in SQLite and resumed
-=====================================================================
+=================================================================
 
 Published pipelines have many coupled settings: the STFT of the features,
 how many coefficients to keep, the size of the network and its learning rate.
@@ -93,7 +93,7 @@ pipe = Pipeline([
     ("scaler", SequenceScaler()),
     ("lstm", SequenceLSTMClassifier(
         max_epochs=EPOCHS, batch_size=16, module__pooling="mean",
-        torch_num_threads=None if FULL else 1, random_state=0,
+        torch_num_threads="auto" if FULL else 1, random_state=0,
     )),
 ])  # fmt: skip
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 import torch
+from sklearn.utils.metaestimators import available_if
 from skorch import NeuralNetRegressor
 
 from ._base import _fill_doc, _SkorchConventions
@@ -67,6 +68,11 @@ class _NetRegressor(_SkorchConventions, NeuralNetRegressor):
         y = y.reshape(len(y), -1).astype(np.float32, copy=False)
         self.n_outputs_ = y.shape[1]
         return y
+
+    @available_if(lambda self: False)
+    def predict_proba(self, X):
+        """Not available: regressors have no class probabilities (skorch's method is hidden)."""
+        raise AttributeError("predict_proba")  # pragma: no cover
 
     def _encode_more_targets(self, y):
         y = y.reshape(len(y), -1).astype(np.float32, copy=False)

@@ -131,7 +131,7 @@ def test_face_boxes_inside_frame_and_moving(synthetic_corpus):
 
 
 def test_face_boxes_match_rendered_face():
-    """Check that a box is the bounding box of the drawn face ellipse (IoU > 0.9)."""
+    """Check that a box is the bounding box of the drawn face (edges within a pixel)."""
     size = (64, 48)
     actor = synth._make_actor(5, 0, size)
     actor["background"] = np.zeros_like(actor["background"])
@@ -145,12 +145,14 @@ def test_face_boxes_match_rendered_face():
              "cast": np.ones((1, 3), np.float32), "noise": 0.0}  # fmt: skip
     frames = synth._render(actor, track, face, light, rng, size)
     for frame, box in zip(frames, boxes):
-        ys, xs = np.nonzero(frame.max(-1) > 0)
+        ys, xs = np.nonzero(frame.max(-1) > 0)  # every pixel the face touches, even partly
         found = np.array([xs.min(), ys.min(), xs.max() + 1, ys.max() + 1], float)
+        enclosing = np.r_[np.floor(box[:2]), np.ceil(box[2:])]
+        assert np.abs(found - enclosing).max() <= 1.0
         overlap = np.minimum(found[2:], box[2:]) - np.maximum(found[:2], box[:2])
         inter = np.prod(np.clip(overlap, 0, None))
         union = np.prod(found[2:] - found[:2]) + np.prod(box[2:] - box[:2]) - inter
-        assert inter / union > 0.9
+        assert inter / union > 0.85
 
 
 # --------------------------------------------------------------------------------------

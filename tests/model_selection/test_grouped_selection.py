@@ -271,4 +271,8 @@ def test_leakage_planted_in_synthetic_video_corpus(tmp_path):
         f"{balanced:.3f}"
     )
     assert leaky > grouped + 0.15
-    assert abs(grouped - 0.5) < 0.12 and abs(balanced - 0.5) < 0.12
+    # Grouped CV must not overestimate: it stays at or below the honest level (chance,
+    # + 2 standard errors for 60 clips). Held-out actors whose usual class is the other
+    # one can pull it below chance, which is still an honest (not inflated) estimate.
+    assert grouped < 0.5 + 0.13
+    assert abs(balanced - 0.5) < 0.12

@@ -43,10 +43,10 @@ def _expected_failed_checks(estimator):
 # settings that learn sklearn's small 2-D problems (read as one time step) in ~1 s
 SEQUENCE_CHECK_ESTIMATORS = [
     SequenceLSTMClassifier(
-        module__hidden_size=16, lr=0.03, max_epochs=40, batch_size=64, random_state=0
+        module__hidden_size=8, lr=0.05, max_epochs=12, batch_size=64, random_state=0
     ),
     SequenceLSTMRegressor(
-        module__hidden_size=16, lr=0.03, max_epochs=40, batch_size=64, random_state=0
+        module__hidden_size=8, lr=0.05, max_epochs=12, batch_size=64, random_state=0
     ),
 ]
 
