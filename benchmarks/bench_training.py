@@ -72,13 +72,11 @@ def _manual_epoch(X, y, state, est, batch_size):
     import torch
     from torch.utils.data import DataLoader, TensorDataset
 
-    from skemotion.models.networks import CNNLSTMNet
-
     device = est.device_
     amp = est.amp and str(device).startswith("cuda")
-    module = CNNLSTMNet(frame_shape=est.frame_shape_, n_outputs=est.n_outputs_, hidden_size=64)
+    module = est.module_  # the very same module object, reset to the same weights
     module.load_state_dict(state)
-    module.to(device).train()
+    module.train()
     optimizer = torch.optim.Adam(module.parameters(), lr=1e-3)
     criterion = torch.nn.CrossEntropyLoss()
     scaler = torch.amp.GradScaler("cuda") if amp else None
@@ -134,6 +132,10 @@ def bench_overhead(args):
             if cuda:
                 torch.cuda.synchronize()
                 torch.cuda.reset_peak_memory_stats()
+            # same starting point as the hand-written loop: weights and a fresh optimizer
+            # (weights trained further can hold denormal floats, which slow CPU math)
+            est.module_.load_state_dict(state)
+            est.initialize_optimizer()
             start = time.perf_counter()
             est.partial_fit(X, y)
             if cuda:

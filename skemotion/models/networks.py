@@ -30,6 +30,7 @@ __all__ = [
     "SequenceLSTMNet",
     "SequencePooling",
     "make_backbone",
+    "normalize_frames",
 ]
 
 BACKBONES = ("simple", "quadrant", "vgg16", "resnet18", "resnet34", "resnet50")
@@ -418,8 +419,10 @@ class FrameEncoder(nn.Module):
     torch.Size([2, 128])
     """
 
-    def __init__(self, frame_shape, backbone="simple", weights=None, freeze=False):
+    def __init__(self, frame_shape, backbone="simple", weights=None, freeze=False, input_norm="frame"):
         super().__init__()
+        _check_norm(input_norm, type(self).__name__)
+        self.input_norm = input_norm
         height, width, channels = (int(v) for v in frame_shape)
         self.backbone = make_backbone(backbone, channels, height, width, weights=weights)
         self.out_features = self.backbone.out_features
@@ -435,7 +438,44 @@ class FrameEncoder(nn.Module):
         return self
 
     def forward(self, x):
-        return self.backbone(x.permute(0, 3, 1, 2))
+        return self.backbone(normalize_frames(x, self.input_norm).permute(0, 3, 1, 2))
+
+
+def normalize_frames(x, mode):
+    """Standardise each frame ``(..., H, W, C)`` (``mode="frame"``) or return it unchanged.
+
+    Parameters
+    ----------
+    x : torch.Tensor of shape (..., height, width, channels)
+        Float frames.
+    mode : {"frame", None}
+        ``"frame"``: zero mean and unit variance per frame.
+
+    Returns
+    -------
+    x : torch.Tensor
+        Same shape.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skemotion.models.networks import normalize_frames
+    >>> out = normalize_frames(torch.rand(2, 3, 8, 8, 3) * 0.2 + 0.5, "frame")
+    >>> round(float(out[0, 1].mean()), 4), round(float(out[0, 1].std(unbiased=False)), 2)
+    (0.0, 1.0)
+    """
+    if mode is None:
+        return x
+    mean = x.mean(dim=(-3, -2, -1), keepdim=True)
+    std = x.std(dim=(-3, -2, -1), keepdim=True, unbiased=False)
+    return (x - mean) / (std + 1e-5)
+
+
+def _check_norm(value, owner):
+    if value not in ("frame", None):
+        raise ValueError(
+            f"The 'input_norm' parameter of {owner} must be 'frame' or None. Got {value!r} instead."
+        )
 
 
 def _encode_clip(encoder, x):
@@ -466,6 +506,12 @@ class FrameCNNNet(nn.Module):
         Dropout before the head.
     temporal_pooling : {"mean", "max"}, default="mean"
         How frame features of a clip are pooled over time.
+    input_norm : {"frame", None}, default="frame"
+        ``"frame"`` standardises every frame to zero mean and unit variance
+        over its pixels and channels, which removes the lighting, skin-tone
+        and background level differences between actors so that expression
+        cues are comparable; ``None`` keeps the ``[0, 1]`` scaling of uint8
+        input (e.g. for pretrained weights that expect it).
 
     Examples
     --------
@@ -485,10 +531,11 @@ class FrameCNNNet(nn.Module):
         freeze=False,
         dropout=0.0,
         temporal_pooling="mean",
+        input_norm="frame",
     ):
         super().__init__()
         _check_choice("temporal_pooling", temporal_pooling, ("mean", "max"), type(self).__name__)
-        self.encoder = FrameEncoder(frame_shape, backbone, weights, freeze)
+        self.encoder = FrameEncoder(frame_shape, backbone, weights, freeze, input_norm)
         self.temporal_pooling = temporal_pooling
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(self.encoder.out_features, n_outputs)
@@ -529,6 +576,12 @@ class CNNLSTMNet(nn.Module):
         Dropout between LSTM layers and before the head.
     pooling : {"last", "mean", "attention"}, default="last"
         How the LSTM outputs are pooled over time.
+    input_norm : {"frame", None}, default="frame"
+        ``"frame"`` standardises every frame to zero mean and unit variance
+        over its pixels and channels, which removes the lighting, skin-tone
+        and background level differences between actors so that expression
+        cues are comparable; ``None`` keeps the ``[0, 1]`` scaling of uint8
+        input (e.g. for pretrained weights that expect it).
 
     Examples
     --------
@@ -550,9 +603,10 @@ class CNNLSTMNet(nn.Module):
         bidirectional=False,
         dropout=0.0,
         pooling="last",
+        input_norm="frame",
     ):
         super().__init__()
-        self.encoder = FrameEncoder(frame_shape, backbone, weights, freeze)
+        self.encoder = FrameEncoder(frame_shape, backbone, weights, freeze, input_norm)
         self.lstm = _LSTMBlock(
             self.encoder.out_features, hidden_size, num_layers, bidirectional, dropout, pooling
         )
@@ -657,6 +711,9 @@ class ConvLSTMNet(nn.Module):
         Max-pooling factor applied to each frame before the first cell (1 = none).
     dropout : float, default=0.0
         Dropout before the head.
+    input_norm : {"frame", None}, default="frame"
+        ``"frame"`` standardises every frame to zero mean and unit variance
+        (see :func:`normalize_frames`); ``None`` keeps the ``[0, 1]`` scaling.
 
     Examples
     --------
@@ -675,8 +732,11 @@ class ConvLSTMNet(nn.Module):
         kernel_size=3,
         input_pool=2,
         dropout=0.0,
+        input_norm="frame",
     ):
         super().__init__()
+        _check_norm(input_norm, type(self).__name__)
+        self.input_norm = input_norm
         height, width, channels = (int(v) for v in frame_shape)
         self.pool = nn.MaxPool2d(input_pool, ceil_mode=True) if input_pool > 1 else nn.Identity()
         spatial = (-(-height // input_pool), -(-width // input_pool))
@@ -688,6 +748,7 @@ class ConvLSTMNet(nn.Module):
         self.head = nn.Linear(hidden_channels, n_outputs)
 
     def forward(self, X):
+        X = normalize_frames(X, self.input_norm)
         n, t = X.shape[:2]
         frames = self.pool(X.reshape(n * t, *X.shape[2:]).permute(0, 3, 1, 2))
         seq = frames.reshape(n, t, *frames.shape[1:])
@@ -733,6 +794,9 @@ class C3DLSTMNet(nn.Module):
         Spatial dropout in the blocks and dropout after the dense layer.
     negative_slope : float, default=0.01
         LeakyReLU slope.
+    input_norm : {"frame", None}, default="frame"
+        ``"frame"`` standardises every frame to zero mean and unit variance
+        (see :func:`normalize_frames`); ``None`` keeps the ``[0, 1]`` scaling.
 
     Examples
     --------
@@ -752,8 +816,11 @@ class C3DLSTMNet(nn.Module):
         dense_size=32,
         dropout=0.2,
         negative_slope=0.01,
+        input_norm="frame",
     ):
         super().__init__()
+        _check_norm(input_norm, type(self).__name__)
+        self.input_norm = input_norm
         height, width, channels = (int(v) for v in frame_shape)
         blocks = []
         c_in = channels
@@ -776,7 +843,7 @@ class C3DLSTMNet(nn.Module):
         self.head = nn.Linear(dense_size, n_outputs)
 
     def forward(self, X):
-        x = self.blocks(X.permute(0, 4, 1, 2, 3))  # (N, C, T, H, W)
+        x = self.blocks(normalize_frames(X, self.input_norm).permute(0, 4, 1, 2, 3))  # (N, C, T, H, W)
         x = x.mean(dim=(3, 4)).transpose(1, 2)  # (N, T, C)
         out, _ = self.lstm(x)
         return self.head(self.dense(out[:, -1]))
@@ -816,6 +883,9 @@ class FusionNet(nn.Module):
         Units of the joint dense layer (``fusion="mid"``).
     dropout : float, default=0.0
         Dropout before the head(s).
+    input_norm : {"frame", None}, default="frame"
+        ``"frame"`` standardises every frame to zero mean and unit variance
+        (see :func:`normalize_frames`); ``None`` keeps the ``[0, 1]`` scaling.
 
     Examples
     --------
@@ -840,11 +910,12 @@ class FusionNet(nn.Module):
         audio_hidden_size=64,
         fusion_size=64,
         dropout=0.0,
+        input_norm="frame",
     ):
         super().__init__()
         _check_choice("fusion", fusion, ("mid", "late"), type(self).__name__)
         self.fusion = fusion
-        self.encoder = FrameEncoder(frame_shape, backbone, weights, freeze)
+        self.encoder = FrameEncoder(frame_shape, backbone, weights, freeze, input_norm)
         self.video_lstm = _LSTMBlock(self.encoder.out_features, video_hidden_size, 1, False, 0.0, "last")
         self.audio_lstm = _LSTMBlock(n_audio_features, audio_hidden_size, 1, False, 0.0, "last")
         self.dropout = nn.Dropout(dropout)

@@ -4,15 +4,15 @@ Figures measured on the 32-clip corpus (4 classes, 4 actors, 1 s at 15 fps):
 
 - SequenceLSTMClassifier on frame-level spectral features, GroupKFold by actor:
   0.75 mean accuracy with attention pooling (chance 0.25). Asserted: >= 0.6.
-- Video models on 8 frames at 32x32, tested on an *unseen actor*: near chance
-  (24 training clips from 3 actors do not generalise across faces). The
-  issue's 0.9 target is not reached; this is reported, not hidden. Held-out
-  clips of *seen* actors were near chance too (FrameCNN 0.25), so per-clip
-  nuisance (motion, lighting) dominates 16-32 training clips. What is asserted
-  for FrameCNN and CNNLSTM is that they fit the decoded clips (training
-  accuracy 1.0 measured). C3DLSTM and ConvLSTM did not reach 0.9 training
-  accuracy in 25 epochs at these sizes (measured 0.53 and 0.34) and are not
-  asserted here.
+- Video models on whole 32x32 frames, tested on an *unseen actor*: near chance
+  (FrameCNN 0.31 at 64x64 too). On the pipeline a user would build, FrameSampler
+  (8 frames at 64x64) -> FaceCropper(size=32) -> model with the default per-frame
+  standardisation (``module__input_norm="frame"``), GroupKFold(4) by actor on 64
+  clips: FrameCNN 0.80, CNNLSTM 0.81 (96 clips, 8 actors: 0.84 and 0.83);
+  C3DLSTM 0.59 (grey) and ConvLSTM 0.30. The issue's 0.9 target is not reached
+  yet; this is reported, not hidden. Asserted below: FrameCNN and CNNLSTM >= 0.65
+  on unseen actors (chance 0.25; for 64 test clips P(acc >= 0.65) under chance
+  is below 1e-8), and that they fit the decoded clips.
 """
 
 import numpy as np
@@ -96,3 +96,30 @@ def test_cnn_lstm_fits_the_real_clips(synthetic_corpus, clips):
     )
     model.fit(clips[:, ::2], y)
     assert (model.predict(clips[:, ::2]) == y).mean() >= 0.9
+
+
+@pytest.fixture(scope="module")
+def face_crops(tmp_path_factory):
+    """64 clips, 8 frames at 64x64, face-cropped to 32x32: what a user's pipeline feeds a model."""
+    from skemotion.datasets import make_synthetic_expressions
+    from skemotion.face import FaceCropper
+    from skemotion.video import FrameSampler
+
+    corpus = make_synthetic_expressions(64, tmp_path_factory.mktemp("faces"), random_state=0)
+    frames = FrameSampler(n_frames=8, size=(64, 64)).fit_transform(corpus.data)
+    crops = FaceCropper(size=32, on_no_face="center").fit_transform(frames)
+    return crops, corpus.target, corpus.groups
+
+
+@pytest.mark.parametrize(
+    "model",
+    [FrameCNNClassifier(max_epochs=20, batch_size=16, random_state=0),
+     CNNLSTMClassifier(module__hidden_size=32, max_epochs=20, batch_size=16, random_state=0)],
+    ids=["FrameCNN", "CNNLSTM"],
+)
+def test_video_models_generalise_to_unseen_actors(face_crops, model):
+    """Check that frame models on face crops recognise expressions of actors never seen in training."""
+    X, y, groups = face_crops
+    scores = cross_val_score(model, X, y, groups=groups, cv=GroupKFold(4))
+    print(f"\n{type(model).__name__} on unseen actors: {np.round(scores, 2)} mean {scores.mean():.3f}")
+    assert scores.mean() >= 0.65

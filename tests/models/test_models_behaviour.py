@@ -410,12 +410,15 @@ def test_groups_reach_early_stopping_through_metadata_routing():
 
     X, y = _seq(n=24)
     groups = np.repeat(np.arange(6), 4)
-    rec = _RecordSplit()
     with sklearn.config_context(enable_metadata_routing=True):
         est = SequenceLSTMClassifier(
-            max_epochs=2, early_stopping=True, validation_fraction=0.3, callbacks=[("rec", rec)]
+            max_epochs=2,
+            early_stopping=True,
+            validation_fraction=0.3,
+            callbacks=[("rec", _RecordSplit())],
         ).set_fit_request(groups=True)
-        GridSearchCV(est, {"lr": [1e-3]}, cv=GroupKFold(2), refit=False).fit(X, y, groups=groups)
+        search = GridSearchCV(est, {"lr": [1e-3]}, cv=GroupKFold(2)).fit(X, y, groups=groups)
+    rec = dict(search.best_estimator_.callbacks_)["rec"]  # the refit on all 6 actors
     # without routed groups the split would be stratified by class, not by actor
     assert set(groups[rec.train_idx]).isdisjoint(groups[rec.valid_idx])
     assert len(rec.valid_idx) % 4 == 0  # whole actors of 4 clips each
