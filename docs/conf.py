@@ -36,7 +36,6 @@ add_module_names = False
 
 html_theme = "pydata_sphinx_theme"
 html_title = f"skemotion {release}"
-html_static_path = ["_static"]
 html_theme_options = {"navigation_with_keys": False}
 
 # No network at build time: intersphinx inventories are not fetched.
