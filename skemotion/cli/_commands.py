@@ -19,7 +19,7 @@ def _log(msg):
 
 
 def _pipeline(args):
-    from ._presets import PRESETS, build_preset
+    from ._presets import PRESETS
     from ._spec import load_pipeline_spec
 
     if args.pipeline:

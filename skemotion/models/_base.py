@@ -16,7 +16,12 @@ import threading
 import numpy as np
 import torch
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_array, check_consistent_length, column_or_1d, validate_data
+from sklearn.utils.validation import (
+    check_array,
+    check_consistent_length,
+    column_or_1d,
+    validate_data,
+)
 from skorch.callbacks import EarlyStopping
 from skorch.dataset import Dataset as _SkorchDataset
 from skorch.dataset import unpack_data
@@ -467,7 +472,11 @@ class _SkorchConventions:
     def get_split_datasets(self, X, y=None, **fit_params):
         groups = getattr(self, "_fit_groups", None)
         if self.train_split is None and getattr(self, "early_stopping", False):
-            from sklearn.model_selection import GroupShuffleSplit, ShuffleSplit, StratifiedShuffleSplit
+            from sklearn.model_selection import (
+                GroupShuffleSplit,
+                ShuffleSplit,
+                StratifiedShuffleSplit,
+            )
 
             seed = getattr(self, "_fit_seed", None)
             frac = self.validation_fraction
@@ -658,7 +667,6 @@ class _SkorchConventions:
 
     def _predict_scores(self, X):
         from sklearn.utils.validation import check_is_fitted
-
         from skorch.utils import is_dataset
 
         check_is_fitted(self)

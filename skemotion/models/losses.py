@@ -5,7 +5,6 @@ defaults to :class:`torch.nn.MSELoss` and can use :class:`CCCLoss`, the
 standard loss for continuous valence/arousal (AVEC, RECOLA).
 """
 
-import torch
 from torch import nn
 
 __all__ = ["CCCLoss", "concordance_loss"]

@@ -13,8 +13,8 @@ from sklearn.model_selection import GroupKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skemotion.datasets import get_data_home, make_synthetic_expressions, make_synthetic_valence
 from skemotion.datasets import _synthetic as synth
+from skemotion.datasets import get_data_home, make_synthetic_expressions, make_synthetic_valence
 from skemotion.io import probe, read_audio, read_frames
 
 SMALL = dict(n_classes=2, n_actors=2, duration=0.5, fps=16, size=(32, 32))

@@ -6,12 +6,12 @@ import joblib
 import numpy as np
 import pytest
 import torch
-from skorch.callbacks import Callback
-from skorch.helper import SliceDict
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
+from skorch.callbacks import Callback
+from skorch.helper import SliceDict
 
 from skemotion.models import (
     CNNLSTMClassifier,

@@ -456,9 +456,9 @@ def test_no_set_output_for_5d_output():
 
 def test_docstring_parameters_match():
     """Check that the docstring documents exactly the constructor parameters, in order."""
-    from numpydoc.docscrape import ClassDoc
-
     import inspect
+
+    from numpydoc.docscrape import ClassDoc
 
     documented = [p.name for p in ClassDoc(FrameSampler)["Parameters"]]
     assert documented == list(inspect.signature(FrameSampler).parameters)
