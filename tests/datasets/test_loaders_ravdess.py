@@ -203,3 +203,20 @@ def test_invalid_parameters():
     msg = "The 'vocal_channel' parameter of load_ravdess must be a str among"
     with pytest.raises(ValueError, match=re.escape(msg)):
         load_ravdess(".", vocal_channel="singing")
+
+
+@pytest.mark.slow
+def test_load_ravdess_on_real_clips(shared_data):
+    """Check load_ravdess on real RAVDESS files under ../shared/data/ravdess, when present."""
+    from skemotion.io import probe
+
+    root = shared_data / "ravdess"
+    if not root.is_dir():
+        pytest.skip(f"no real RAVDESS clips: {root} does not exist (only CREMA-D is shared so far)")
+    bunch = load_ravdess(root, modality="all")
+    assert len(bunch.data) > 0
+    for path, row in zip(bunch.data, bunch.frame.itertuples(), strict=True):
+        codes = Path(path).stem.split("-")
+        assert len(codes) == 7 and int(codes[6]) == row.actor
+        info = probe(path)
+        assert info.has_audio or info.has_video
