@@ -18,16 +18,15 @@ def _log(msg):
     print(msg, flush=True)
 
 
-def _pipeline(args):
+def _describe(args):
+    """(what is evaluated, which modality a corpus loader should give), building nothing."""
     from ._presets import PRESETS
-    from ._spec import load_pipeline_spec
 
     if args.pipeline:
-        return load_pipeline_spec(args.pipeline), f"pipeline file {args.pipeline}", "video"
+        return f"pipeline file {args.pipeline}", "video"
     if args.preset not in PRESETS:
         raise UserError(f"unknown preset {args.preset!r}; choose from {', '.join(PRESETS)}")
-    needs = "audio" if args.preset.startswith("audio") else "video"
-    return None, args.preset, needs
+    return args.preset, "audio" if args.preset.startswith("audio") else "video"
 
 
 def _build(args, task):
@@ -95,7 +94,7 @@ def cmd_evaluate(args):
     from ._data import load_data
 
     started = time.perf_counter()
-    _, what, needs = _pipeline(args)
+    what, needs = _describe(args)
     data = load_data(args, needs)
     pipe = _build(args, data.task)
     n_groups = len(np.unique(data.groups))
@@ -117,8 +116,7 @@ def cmd_evaluate(args):
         _log(f"  fold {fold}/{cv.get_n_splits()}: " + ", ".join(f"{k} {v:.3f}" for k, v in scores.items())
              + f" ({rows[-1]['fit_seconds']:.1f} s)")
     table = pd.DataFrame(rows)
-    metric_names = list(_scores(data.task, data.y[:2], data.y[:2]))
-    summary = {m: {"mean": float(table[m].mean()), "std": float(table[m].std(ddof=0))} for m in metric_names}
+    summary = {m: {"mean": float(table[m].mean()), "std": float(table[m].std(ddof=0))} for m in scores}
     _log("")
     _log(f"{'metric':<20}{'mean':>8}{'std':>8}")
     for m, s in summary.items():
@@ -156,7 +154,7 @@ def cmd_search(args):
     from ._data import load_data
     from ._presets import preset_space
 
-    _, what, needs = _pipeline(args)
+    what, needs = _describe(args)
     if args.pipeline:
         raise UserError("search runs on a preset's search space; --pipeline files are for evaluate")
     data = load_data(args, needs)

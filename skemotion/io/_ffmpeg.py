@@ -1,6 +1,7 @@
 """Running the bundled ffmpeg: one place that starts, drains and reaps processes."""
 
 import collections
+import errno
 import os
 import subprocess
 import threading
@@ -33,7 +34,8 @@ def ffmpeg_exe():
 def check_media_file(path):
     """Raise FileNotFoundError / MediaError for a missing, non-regular or empty file."""
     if not os.path.exists(path):
-        raise FileNotFoundError(2, f"No such media file: '{path}'", str(path))
+        # errno form: str() reads "[Errno 2] No such media file: 'x.mp4'" and .filename is set.
+        raise FileNotFoundError(errno.ENOENT, "No such media file", str(path))
     if os.path.isdir(path):
         raise MediaError(f"Could not decode '{path}': it is a directory, not a media file.", path)
     if os.path.getsize(path) == 0:

@@ -5,7 +5,6 @@ import tempfile
 
 import numpy as np
 
-from ..exceptions import MediaError
 from ._ffmpeg import FFmpegProcess, run_ffmpeg
 
 __all__ = ["write_video", "write_audio"]
@@ -177,7 +176,5 @@ def write_audio(path, audio, sr):
             path=path,
             what="write",
         )
-    except MediaError:
-        raise
     finally:
         os.unlink(raw)
