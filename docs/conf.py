@@ -55,6 +55,8 @@ sphinx_gallery_conf = {
     "remove_config_comments": True,
     "matplotlib_animations": False,
     "plot_gallery": "True",
+    # per-build timings are build output, not source: keep them out of docs/
+    "write_computation_times": False,
 }
 
 warnings.filterwarnings("ignore", category=UserWarning, message="Matplotlib is currently using agg")
