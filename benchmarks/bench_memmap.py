@@ -37,10 +37,13 @@ MB = 1024**2
 # -- children -------------------------------------------------------------------------------
 
 
-def child_featurize(corpus_dir, n, memmap_dir, n_jobs):
+def child_featurize(corpus_dir, n_corpus, n, memmap_dir, n_jobs):
     from skemotion.video import FrameSampler
 
-    corpus = _corpus(corpus_dir, n)
+    # The corpus is always the n_corpus-clip one the parent generated (its files
+    # are reused); asking for n clips would be another corpus with another
+    # fingerprint, regenerated here, inside the measurement.
+    corpus = _corpus(corpus_dir, n_corpus)
     sampler = FrameSampler(n_frames=32, size=(224, 224), memmap_dir=memmap_dir or None,
                            n_jobs=n_jobs)
     frames = sampler.fit_transform(corpus.data[:n])
@@ -63,11 +66,11 @@ class _LazyFrames:
         return self._frames[i], self.y[i]
 
 
-def child_search(corpus_dir, n, store, kind):
+def child_search(corpus_dir, n_corpus, n, store, kind):
     from sklearn.dummy import DummyClassifier
     from sklearn.model_selection import GridSearchCV, GroupKFold
 
-    corpus = _corpus(corpus_dir, n)
+    corpus = _corpus(corpus_dir, n_corpus)
     y, groups = corpus.target[:n], corpus.groups[:n]
     if kind == "memmap":
         X = np.load(store, mmap_mode="r")
@@ -158,12 +161,12 @@ def main():
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         kind, *rest = sys.argv[2:]
         if kind == "featurize":
-            corpus_dir, n, memmap_dir, n_jobs = rest
-            child_featurize(corpus_dir, int(n), memmap_dir if memmap_dir != "-" else None,
-                            int(n_jobs))
+            corpus_dir, n_corpus, n, memmap_dir, n_jobs = rest
+            child_featurize(corpus_dir, int(n_corpus), int(n),
+                            memmap_dir if memmap_dir != "-" else None, int(n_jobs))
         else:
-            corpus_dir, n, store, how = rest
-            child_search(corpus_dir, int(n), store, how)
+            corpus_dir, n_corpus, n, store, how = rest
+            child_search(corpus_dir, int(n_corpus), int(n), store, how)
         return
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -185,7 +188,8 @@ def main():
     store = None
     for n in (args.n_small, args.n_large):
         memmap_dir = os.path.join(workdir, f"frames_{n}")
-        rss, anon, out = measure(["featurize", corpus_dir, n, memmap_dir, args.n_jobs])
+        rss, anon, out = measure(["featurize", corpus_dir, args.n_large, n, memmap_dir,
+                                  args.n_jobs])
         peaks[n] = (rss, anon)
         store = out.splitlines()[-1]
         print(f"memmap output, {n:4d} clips ({n * 32 * 224 * 224 * 3 / MB:6.0f} MB on disk): "
@@ -194,7 +198,7 @@ def main():
     d_anon = (peaks[args.n_large][1] - peaks[args.n_small][1]) / MB
     print(f"-> peak({args.n_large}) - peak({args.n_small}): PSS {d_rss:+.1f} MB, anonymous "
           f"{d_anon:+.1f} MB (target: within 300 MB) -> {'OK' if d_rss < 300 else 'MISSED'}")
-    rss, anon, _ = measure(["featurize", corpus_dir, args.n_large, "-", args.n_jobs])
+    rss, anon, _ = measure(["featurize", corpus_dir, args.n_large, args.n_large, "-", args.n_jobs])
     print(f"reference, in-RAM output, {args.n_large} clips: peak PSS {rss / MB:7.1f} MB, "
           f"peak anonymous {anon / MB:7.1f} MB")
 
@@ -203,7 +207,7 @@ def main():
     print(f"GridSearchCV(DummyClassifier, GroupKFold(2)) over the {args.n_large}-clip store "
           f"({os.path.getsize(store) / MB:.0f} MB):")
     for how in ("memmap", "slicedataset"):
-        rss, anon, _ = measure(["search", corpus_dir, args.n_large, store, how])
+        rss, anon, _ = measure(["search", corpus_dir, args.n_large, args.n_large, store, how])
         label = "np.memmap as X        " if how == "memmap" else "SliceDataset recipe   "
         print(f"  {label}: peak PSS {rss / MB:7.1f} MB, peak anonymous {anon / MB:7.1f} MB")
 

@@ -1,21 +1,23 @@
 """skemotion: emotion recognition from video and audio as scikit-learn estimators.
 
-Subpackages are imported lazily, so ``import skemotion`` stays cheap and never
-imports torch, librosa or matplotlib.
+Subpackages are imported lazily, on first attribute access, so ``import
+skemotion`` stays cheap: it never imports torch, librosa, cv2 or matplotlib
+(``tests/test_import.py`` checks this in a fresh interpreter). Of the
+subpackages, only :mod:`skemotion.models` loads torch when imported.
 
 Examples
 --------
 >>> import skemotion
 >>> skemotion.__version__  # doctest: +ELLIPSIS
 '...'
->>> "torch" in skemotion.__all__
-False
+>>> skemotion.io.read_frames.__module__  # loaded here, on first access
+'skemotion.io._read'
 """
 
 import importlib
 
 from ._version import __version__
-from .exceptions import MediaError, NoFaceError, SkemotionError
+from .exceptions import MediaError, MediaWarning, NoFaceError, SkemotionError
 
 _SUBMODULES = [
     "audio",
@@ -30,7 +32,7 @@ _SUBMODULES = [
     "video",
 ]
 
-__all__ = _SUBMODULES + ["MediaError", "NoFaceError", "SkemotionError", "__version__"]
+__all__ = _SUBMODULES + ["MediaError", "MediaWarning", "NoFaceError", "SkemotionError", "__version__"]
 
 
 def __getattr__(name):

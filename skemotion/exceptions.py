@@ -5,7 +5,7 @@ fits the failure, so ``except ValueError`` keeps working for callers that do
 not know skemotion.
 """
 
-__all__ = ["SkemotionError", "MediaError", "NoFaceError"]
+__all__ = ["SkemotionError", "MediaError", "MediaWarning", "NoFaceError"]
 
 
 class SkemotionError(Exception):
@@ -52,6 +52,20 @@ class MediaError(SkemotionError, ValueError):
     def __reduce__(self):
         # Keep path/stderr through pickling (joblib workers re-raise in the parent).
         return (type(self), (self.args[0], self.path, self.stderr))
+
+
+class MediaWarning(UserWarning):
+    """ffmpeg reported errors in a file but still returned everything asked for.
+
+    Such errors are usually glitches the decoder concealed (a stream cut
+    mid-GOP, a damaged packet); the message names the file and quotes ffmpeg.
+
+    Examples
+    --------
+    >>> from skemotion.exceptions import MediaWarning
+    >>> issubclass(MediaWarning, UserWarning)
+    True
+    """
 
 
 class NoFaceError(SkemotionError, ValueError):

@@ -3,6 +3,7 @@
 import collections
 import errno
 import os
+import re
 import subprocess
 import threading
 from functools import lru_cache
@@ -12,6 +13,8 @@ from ..exceptions import MediaError
 __all__ = ["ffmpeg_exe", "FFmpegProcess", "check_media_file", "run_ffmpeg"]
 
 _STDERR_LINES = 12  # how much of ffmpeg's diagnostics an error quotes
+# With ``-loglevel level+LEVEL`` ffmpeg tags each line "[info] ", "[error] ", ...
+_ERROR_TAG = re.compile(r"\[(?:panic|fatal|error)\] ")
 
 
 @lru_cache(maxsize=1)
@@ -54,11 +57,17 @@ class FFmpegProcess:
     early) the process is killed if still running and always reaped, so no
     ffmpeg outlives its reader. Stderr is drained by a thread into a bounded
     buffer, so a chatty ffmpeg can never block on a full pipe.
+
+    Run at ``-loglevel error``, everything ffmpeg writes to stderr is an error
+    report. A command that needs informational output too (``showinfo``) runs at
+    ``-loglevel level+info``: then only the lines tagged ``[error]`` or worse
+    count as errors, and only they are quoted.
     """
 
     def __init__(self, args, *, path, stdin=None, keep_stderr=200):
         self.path = path
         self.args = [ffmpeg_exe(), "-hide_banner", "-nostdin", *args]
+        self._tagged = any(str(a).startswith("level+") for a in args)
         self.stderr_lines = collections.deque(maxlen=keep_stderr)
         self.proc = subprocess.Popen(
             self.args,
@@ -97,7 +106,11 @@ class FFmpegProcess:
         return code
 
     def stderr_tail(self, n=_STDERR_LINES):
-        return _tail(list(self.stderr_lines)[-n:])
+        """The last ``n`` error lines ffmpeg wrote (all of stderr unless level-tagged)."""
+        lines = list(self.stderr_lines)
+        if self._tagged:
+            lines = [_ERROR_TAG.sub("", line, count=1) for line in lines if _ERROR_TAG.search(line)]
+        return _tail(lines[-n:])
 
     def error(self, reason, what="decode"):
         tail = self.stderr_tail()

@@ -23,6 +23,7 @@ _ROTATION = re.compile(r"rotation of (-?[\d.]+) degrees")
 _CHANNELS = {"mono": 1, "stereo": 2, "2.1": 3, "quad": 4, "4.0": 4, "5.0": 5, "5.1": 6, "6.1": 7,
              "7.1": 8}
 _FRAME_COUNT = re.compile(r"frame=\s*(\d+)")
+_INPUT = re.compile(r"^Input #0, (.+), from ")
 
 
 @dataclass(frozen=True)
@@ -103,9 +104,12 @@ def _parse_rate(match):
 def _parse_header(text):
     info = {"duration": None, "start": 0.0, "fps": None, "width": None, "height": None,
             "rotation": 0, "has_video": False, "has_audio": False, "sample_rate": None,
-            "channels": None, "video_codec": None, "audio_codec": None}
+            "channels": None, "video_codec": None, "audio_codec": None, "format": None}
     lines = text.splitlines()
     for i, line in enumerate(lines):
+        m = _INPUT.match(line)
+        if m and info["format"] is None:
+            info["format"] = m.group(1)
         m = _DURATION.search(line)
         if m and info["duration"] is None and m.group(1) is not None:
             h, mi, s = m.group(1), m.group(2), m.group(3)
@@ -178,6 +182,18 @@ def _header(file_path, mtime_ns, size):
         check=False,
     )
     return proc.stderr.decode("utf-8", "replace")
+
+
+def _container(file_path):
+    """``(format names, start time)`` of a file from its cached header, e.g. ``("wav", 0.0)``.
+
+    The format names are ffmpeg's demuxer names (``"mov,mp4,m4a,3gp,3g2,mj2"``);
+    the start time is the container's, in seconds. For readers that choose how
+    to seek; the file must have been checked already.
+    """
+    stat = os.stat(file_path)
+    h = _parse_header(_header(file_path, stat.st_mtime_ns, stat.st_size))
+    return h["format"] or "", h["start"]
 
 
 def probe(path, *, count_frames=False):

@@ -5,17 +5,19 @@ filter graph; Python only receives the frames it asked for, through a pipe, so
 memory grows with the frames returned, not with the video.
 """
 
+import math
 import os
 import re
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from ..exceptions import MediaError
+from ..exceptions import MediaError, MediaWarning
 from ..utils._validation import Interval, Options, validate_params
 from ._ffmpeg import FFmpegProcess, check_media_file
 from ._fragment import parse_fragment
-from ._probe import probe
+from ._probe import _container, probe
 
 __all__ = ["iter_frames", "read_frames", "read_audio"]
 
@@ -23,6 +25,13 @@ __all__ = ["iter_frames", "read_frames", "read_audio"]
 # from the preceding key frame) beats decoding the whole segment once.
 _SEEK_SPACING_S = 5.0
 _PTS_TIME = re.compile(r"pts_time:\s*(-?[0-9.]+)")
+# Audio fragments decode from a whole second at least this long before their
+# start: decoders (MP3's bit reservoir, AAC's and Opus's overlapping transforms)
+# and the resampler settle there, so the kept samples equal those of a decode
+# from time 0.
+_AUDIO_PREROLL_S = 1.0
+# Demuxers whose timestamps are in milliseconds: seeking there is not sample exact.
+_MS_TIMESTAMP_FORMATS = {"matroska", "webm", "flv"}
 
 
 def _segment(path, start, end):
@@ -65,7 +74,11 @@ def _stream(display, args, frame_shape, limit):
     """Yield up to ``limit`` frames of ``frame_shape`` from one ffmpeg run.
 
     The process lives inside the generator: closing the generator early, or an
-    exception in the consumer, kills and reaps it.
+    exception in the consumer, kills and reaps it. When ffmpeg ends on its own,
+    a non-zero exit or any error it reported (``-loglevel error``: a truncated
+    or damaged file decodes up to the damage and then stops, usually with exit
+    code 0) raises :class:`MediaError`, even after frames were yielded: the
+    frames are then not all the file holds.
     """
     frame_bytes = int(np.prod(frame_shape))
     n = 0
@@ -83,21 +96,67 @@ def _stream(display, args, frame_shape, limit):
             if "matches no streams" in proc.stderr_tail():
                 raise proc.error("no video stream")
             raise proc.error("ffmpeg failed")
+        _check_clean_end(proc, code, f"{n} frames")
         if n == 0:
             raise MediaError(f"Could not decode '{display}': no frame decoded.", display)
+
+
+def _check_clean_end(proc, code, decoded, what="decode", complete=False):
+    """Raise if ffmpeg, having run to the end, failed or reported errors on the way.
+
+    ``complete`` says the caller got everything it asked for: errors are then
+    glitches ffmpeg concealed (common in streams cut from broadcasts or web
+    video) and give a :class:`MediaWarning` naming the file instead.
+    """
+    if code != 0:
+        raise proc.error(f"ffmpeg failed after {decoded} (exit code {code})", what=what)
+    tail = proc.stderr_tail()
+    if not tail:
+        return
+    if complete:
+        warnings.warn(
+            f"ffmpeg reported errors while it read '{proc.path}' but returned all {decoded} "
+            f"asked for; check the file if results look wrong. ffmpeg said:\n{tail}",
+            MediaWarning,
+            stacklevel=4,
+        )
+        return
+    raise proc.error(
+        f"the file is truncated or damaged; ffmpeg stopped with errors after {decoded}", what=what
+    )
 
 
 def _decode(file_path, display, args, frame_shape, limit):
     return list(_stream(display, args, frame_shape, limit))
 
 
-def _seek_one(file_path, display, t, filters, frame_shape, exact):
-    # Exact: decode from the preceding key frame up to t. Key frame: decode that
-    # key frame alone (one frame of work however long the GOP).
-    pre = ["-ss", f"{t:.6f}"] if exact else ["-skip_frame", "nokey", "-ss", f"{t:.6f}", "-noaccurate_seek"]
+def _seek_one(file_path, display, t, filters, frame_shape, mode, shown):
+    """The frame for time ``t`` (seconds in the file) by seeking, without decoding the rest.
+
+    ``mode="keyframe"`` decodes the key frame at or before ``t`` alone (one frame
+    of work however long the GOP). ``mode="exact"`` decodes from the preceding
+    key frame: with ``shown`` it returns the frame on screen at ``t`` (the last
+    one starting at or before it, the ``n_frames`` semantics), otherwise the
+    first frame starting at or after ``t`` (the ``times`` semantics).
+    """
+    if mode == "keyframe":
+        pre, vf, limit = ["-skip_frame", "nokey", "-ss", f"{t:.6f}", "-noaccurate_seek"], filters, 1
+    elif shown:
+        # Without accurate seeking, timestamps count from t: the frames from the key
+        # frame up to t have pts <= 0. trim ends the decode just after t (so ffmpeg
+        # stops reading); select keeps pts <= 0, and the last frame kept is the one
+        # shown at t. Frames are scaled before they reach Python, one kept at a time.
+        pre, limit = ["-ss", f"{t:.6f}", "-noaccurate_seek"], None
+        vf = ["trim=end=0.001", "select='lte(t,0.000001)'", *filters]
+    else:
+        pre, vf, limit = ["-ss", f"{t:.6f}"], filters, 1
     args = ["-loglevel", "error", *pre, "-i", file_path, "-map", "0:v:0",
-            "-frames:v", "1", "-vf", ",".join(filters), "-fps_mode", "passthrough", "-f", "rawvideo", "-"]
-    return _decode(file_path, display, args, frame_shape, 1)
+            *(["-frames:v", "1"] if limit else []), "-vf", ",".join(vf), "-fps_mode", "passthrough",
+            "-f", "rawvideo", "-"]
+    last = None
+    for frame in _stream(display, args, frame_shape, limit):
+        last = frame  # keep only the latest: the one shown at t when the stream ends
+    return [] if last is None else [last.copy()]
 
 
 def _read_at_times(file_path, display, times, seg_start, seg_end, filters, frame_shape):
@@ -110,7 +169,8 @@ def _read_at_times(file_path, display, times, seg_start, seg_end, filters, frame
     order = np.unique(times)
     terms = "+".join(f"gt({t:.6f},ld(1))*lte({t:.6f},t)" for t in order)
     expr = f"st(1,if(eq(n,0),-1,ld(0)));st(0,t);{terms}"
-    args = ["-loglevel", "info", *_input_args(file_path, seg_start, seg_end), "-map", "0:v:0",
+    # level+info: showinfo's lines are info, errors are tagged [error] and told apart.
+    args = ["-loglevel", "level+info", *_input_args(file_path, seg_start, seg_end), "-map", "0:v:0",
             "-vf", ",".join(["setpts=PTS-STARTPTS", f"select='{expr}'", "showinfo", *filters]), "-fps_mode", "passthrough",
             "-f", "rawvideo", "-"]
     frame_bytes = int(np.prod(frame_shape))
@@ -125,6 +185,7 @@ def _read_at_times(file_path, display, times, seg_start, seg_end, filters, frame
         stamps = [float(m) for m in _PTS_TIME.findall("".join(proc.stderr_lines))]
         if code != 0 and not frames:
             raise proc.error("ffmpeg failed")
+        _check_clean_end(proc, code, f"{len(frames)} selected frames")
     if len(stamps) != len(frames):
         raise MediaError(f"Could not decode '{display}': frame times could not be read.", display)
     idx = np.searchsorted(np.asarray(stamps) + 1e-6, times)
@@ -173,10 +234,12 @@ def read_frames(path, *, n_frames=None, fps=None, times=None, max_frames=None, s
         (exact; cost grows with the frames returned times the key-frame
         interval). ``"keyframe"`` returns, for each time, the key frame at or
         before it, decoding one frame per request (cost grows only with the
-        frames returned; off by up to one key-frame interval, typically 2-10 s).
-        ``"auto"`` decodes once when requested frames are at most 5 s apart and
-        uses ``"keyframe"`` beyond, where such an offset is small next to the
-        spacing (e.g. 16 frames from a 10-minute video).
+        frames returned; each frame is up to one key-frame interval earlier
+        than asked, typically 2-10 s, never later). ``"auto"`` decodes once
+        (exact) when the segment's duration divided by the number of requested
+        frames is at most 5 s, and uses ``"keyframe"`` beyond, where such an
+        offset is small next to the spacing (e.g. 16 frames from a 10-minute
+        video).
 
     Returns
     -------
@@ -187,7 +250,9 @@ def read_frames(path, *, n_frames=None, fps=None, times=None, max_frames=None, s
     FileNotFoundError
         If the file does not exist.
     MediaError
-        If it is empty, corrupt, has no video stream, or no frame decodes.
+        If it is empty, corrupt, has no video stream, or no frame decodes; also
+        when ffmpeg reports errors (a truncated or damaged file) while decoding
+        the frames asked for, even if it decoded some.
     ValueError
         For invalid arguments.
 
@@ -245,7 +310,8 @@ def read_frames(path, *, n_frames=None, fps=None, times=None, max_frames=None, s
             jobs = min(len(times), os.cpu_count() or 1, 4)
             with ThreadPoolExecutor(jobs) as pool:
                 results = list(pool.map(
-                    lambda t: _seek_one(file_path, display, seg_start + t, filters, frame_shape, mode == "exact"),
+                    lambda t: _seek_one(file_path, display, seg_start + t, filters, frame_shape, mode,
+                                        shown=n_frames is not None),
                     times))
             frames = [r[0] if r else None for r in results]
             missing = [float(t) for t, f in zip(times, frames, strict=True) if f is None]
@@ -256,8 +322,10 @@ def read_frames(path, *, n_frames=None, fps=None, times=None, max_frames=None, s
             # fps with round=up gives tick k the last frame with pts <= k / rate;
             # shifting pts back by half a bin makes that the frame shown at the
             # bin centre. Works for variable frame rates too.
+            # The rate goes in as the ratio itself: printed as a decimal, its rounding
+            # moves the ticks and a frame starting exactly at a bin centre is missed.
             rate = n_frames / duration
-            select = f"setpts=PTS-STARTPTS-{0.5 / rate:.9f}/TB,fps=fps={rate:.9f}:round=up"
+            select = f"setpts=PTS-STARTPTS-{0.5 / rate:.9f}/TB,fps=fps={n_frames}/{float(duration)!r}:round=up"
             args = ["-loglevel", "error", *_input_args(file_path, seg_start, seg_end), "-map", "0:v:0",
                     "-vf", ",".join([select, *filters]), "-frames:v", str(n_frames), "-fps_mode", "passthrough",
                     "-f", "rawvideo", "-"]
@@ -365,7 +433,11 @@ def read_audio(path, sr, *, mono=True, start=None, duration=None):
     path : str or os.PathLike
         Audio or video file (mp4/AAC, flv/MP3, webm/Opus, wav, ...), optionally a
         ``path#t=START,END`` fragment, which yields exactly the audio of
-        ``[START, END)``.
+        ``[START, END)``: the samples ``round(START * sr)`` to
+        ``round(END * sr)`` of the whole file's decode. A fragment late in a long
+        file does not decode what precedes it: decoding starts from a seek to a
+        whole second at least 1 s before ``START`` (except in Matroska/WebM and
+        FLV files, whose millisecond timestamps make a seek inexact).
     sr : int or None
         Target sample rate (resampled by ffmpeg with soxr); ``None`` keeps the
         file's rate.
@@ -383,7 +455,8 @@ def read_audio(path, sr, *, mono=True, start=None, duration=None):
     FileNotFoundError
         If the file does not exist.
     MediaError
-        If it is empty, corrupt, has no audio stream, or decodes to no samples.
+        If it is empty, corrupt, has no audio stream, or decodes to no samples;
+        also when ffmpeg reports errors (a truncated or damaged file).
 
     Examples
     --------
@@ -409,12 +482,17 @@ def read_audio(path, sr, *, mono=True, start=None, duration=None):
         raise MediaError(f"Could not read audio from '{display}': it has no audio stream.", display)
     rate = int(sr) if sr is not None else info.sample_rate
     channels = 1 if mono else (info.channels or 1)
-    # Trim after decoding with atrim on sample counts so [a, b) is exact.
-    af = [f"aresample={rate}:resampler=soxr"] if rate != info.sample_rate else []
+    input_args, af, origin = _audio_input(file_path, seg_start)
+    if rate != info.sample_rate:
+        af.append(f"aresample={rate}:resampler=soxr")
+    # Trim after decoding with atrim on sample counts, from the whole second
+    # ``origin`` where decoding starts, so [a, b) is exact: sample k of the output
+    # is sample round(a * rate) + k of a decode from time 0.
     if seg_start or seg_end is not None:
-        af.append(f"atrim=start_sample={int(round(seg_start * rate))}"
-                  + (f":end_sample={int(round(seg_end * rate))}" if seg_end is not None else ""))
-    args = ["-loglevel", "error", "-i", file_path, "-map", "0:a:0", "-vn"]
+        skip = int(round(origin * rate))
+        af.append(f"atrim=start_sample={int(round(seg_start * rate)) - skip}"
+                  + (f":end_sample={int(round(seg_end * rate)) - skip}" if seg_end is not None else ""))
+    args = ["-loglevel", "error", *input_args, "-map", "0:a:0", "-vn"]
     if af:
         args += ["-af", ",".join(af)]
     args += ["-ac", str(channels), "-ar", str(rate), "-f", "f32le", "-"]
@@ -423,9 +501,49 @@ def read_audio(path, sr, *, mono=True, start=None, duration=None):
         code = proc.finish()
         if code != 0:
             raise proc.error("ffmpeg failed to decode its audio", what="read audio from")
+        n_samples = len(data) // (4 * channels)
+        # everything asked for arrived (to within one 20 ms audio frame)
+        end = seg_end if seg_end is not None else info.duration
+        complete = end is not None and n_samples >= (end - seg_start - 0.02) * rate
+        _check_clean_end(proc, code, f"{n_samples} samples", what="read audio from", complete=complete)
     y = np.frombuffer(data, dtype="<f4").astype(np.float32)
     if y.size == 0:
         raise MediaError(f"Could not read audio from '{display}': no audio samples decoded.", display)
     if channels > 1:
         y = y[: y.size - y.size % channels].reshape(-1, channels).T.copy()
     return y
+
+
+def _audio_input(file_path, seg_start):
+    """ffmpeg input options, leading filters and time origin to decode audio from ``seg_start``.
+
+    Without a coarse input seek, a fragment late in a long file decodes
+    everything before it (sliding windows over a recording would cost
+    O(N^2)). Decoding starts instead at ``origin``, the whole second at least
+    :data:`_AUDIO_PREROLL_S` before ``seg_start``: a whole number of samples at
+    any integer rate, so a resampler started there produces the samples of a
+    decode from time 0. ``origin`` is 0 (no seek) for fragments in the first
+    two seconds.
+
+    How the decode is cut at ``origin`` depends on the container. ffmpeg's
+    accurate input seek (``-ss`` before ``-i``) is sample exact where the
+    demuxer's timestamps are right at the seek point (WAV, AVI, FLAC, MP3, Ogg,
+    ADTS, ...), but audio-only MP4/M4A files land up to one AAC frame (1024
+    samples) off. For the MP4/MOV family the file's own timestamps, which are in
+    samples, are kept (``-copyts``) and cut with ``atrim`` one second after a
+    fast seek instead. Matroska/WebM and FLV store timestamps in milliseconds,
+    so any seek there lands up to about 1 ms off (measured: 8-48 samples at
+    48 kHz); those files are still decoded from time 0, which is exact.
+    """
+    origin = max(0.0, float(math.floor(seg_start - _AUDIO_PREROLL_S))) if seg_start else 0.0
+    if origin <= 0:
+        return ["-i", file_path], [], 0.0
+    formats, start_time = _container(file_path)
+    formats = set(formats.split(","))
+    if formats & _MS_TIMESTAMP_FORMATS:
+        return ["-i", file_path], [], 0.0
+    if formats & {"mov", "mp4"}:
+        seek = ["-ss", f"{origin - 1:.6f}"] if origin > 1 else []
+        return (["-copyts", "-noaccurate_seek", *seek, "-i", file_path],
+                [f"atrim=start={start_time + origin:.6f}", "asetpts=PTS-STARTPTS"], origin)
+    return ["-ss", f"{origin:.6f}", "-i", file_path], [], origin

@@ -127,6 +127,25 @@ def test_keyframe_seeking_returns_preceding_key_frames(media_dir):
     assert levels(read_frames(path, times=[0.1, 0.5, 0.85], seek="exact")) == [3, 13, 22]
 
 
+@pytest.mark.parametrize("n", [1, 2, 4, 5, 12])
+def test_n_frames_seek_modes_agree_on_the_frame_shown(media_dir, n):
+    """Check that n_frames gives the frame shown at each bin centre whether it decodes once
+    or seeks exactly, also when a centre falls exactly where a frame starts."""
+    path = media_dir / "one_key_frame.mp4"
+    if not path.exists():
+        # 12 frames at 1 fps: frame k is shown during [k, k + 1) s; one key frame, at 0.
+        subprocess.run(
+            [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt",
+             "rgb24", "-s", "48x32", "-r", "1", "-i", "-", "-c:v", "libx264", "-g", "100",
+             "-sc_threshold", "0", "-pix_fmt", "yuv420p", str(path)],
+            input=ramp_frames(12).tobytes(), check=True,
+        )
+    shown = [int(np.floor((k + 0.5) * 12 / n)) for k in range(n)]  # n=2: 3 s, 9 s -> [3, 9]
+    assert levels(read_frames(path, n_frames=n, seek=False)) == shown
+    assert levels(read_frames(path, n_frames=n, seek="exact")) == shown
+    assert levels(read_frames(path, n_frames=n, seek="keyframe")) == [0] * n
+
+
 def test_size_color_and_letterbox(clips):
     """Check that scaling, grey conversion and letterboxing happen as requested."""
     path = clips[".mp4", False]
@@ -151,6 +170,84 @@ def test_fragments_trim_frames_and_audio(clips):
     assert len(part) == 4000
     np.testing.assert_allclose(part, full[4000:8000], atol=2e-4)
     assert probe(path + "#t=0.4,0.8").duration == pytest.approx(0.4)
+
+
+def chirp(seconds, sr=SR):
+    """A clean rising chirp: no two windows alike, and no noise for AAC to synthesise."""
+    t = np.arange(int(seconds * sr)) / sr
+    return (0.3 * np.sin(2 * np.pi * (200 * t + 40 * t**2))).astype(np.float32)
+
+
+class ArgsRecorder:
+    """Record the ffmpeg command lines that skemotion.io._read starts."""
+
+    def __init__(self, monkeypatch):
+        import skemotion.io._read as read_module
+
+        self.commands = []
+        recorder = self
+
+        class Recording(read_module.FFmpegProcess):
+            def __init__(self, args, **kwargs):
+                recorder.commands.append([str(a) for a in args])
+                super().__init__(args, **kwargs)
+
+        monkeypatch.setattr(read_module, "FFmpegProcess", Recording)
+
+    def input_seek(self):
+        """The ``-ss`` value given before ``-i`` in the last command, or None."""
+        args = self.commands[-1]
+        before = args[: args.index("-i")]
+        return float(before[before.index("-ss") + 1]) if "-ss" in before else None
+
+
+@pytest.fixture(scope="module")
+def long_audio(media_dir):
+    """8 s of chirp as WAV (PCM), MP3, audio-only M4A (AAC), MP4 with video and WebM."""
+    y = chirp(8.0)
+    out = {}
+    for ext in (".wav", ".mp3", ".m4a"):
+        out[ext] = str(media_dir / f"chirp{ext}")
+        write_audio(out[ext], y, SR)
+    frames = np.zeros((16, 16, 16, 3), np.uint8)
+    for ext in (".mp4", ".webm"):
+        out[ext] = str(media_dir / f"chirp_video{ext}")
+        write_video(out[ext], frames, 2, audio=y, sr=SR)
+    return out
+
+
+# PCM at its own rate is bit exact; resampling (soxr starts afresh at the seek
+# point) and lossy decoders give the same samples up to float rounding.
+@pytest.mark.parametrize("ext, atol", [(".wav", 0), (".mp3", 1e-5), (".m4a", 1e-4), (".mp4", 1e-4),
+                                       (".webm", 0)])
+@pytest.mark.parametrize("sr", [SR, 22050])
+def test_late_audio_fragment_equals_slice_of_full_decode(long_audio, monkeypatch, ext, atol, sr):
+    """Check that a late fragment seeks near its start instead of decoding from 0, and
+    still yields exactly samples round(a * sr) to round(b * sr) of the full decode."""
+    path = long_audio[ext]
+    full = read_audio(path, sr=sr)
+    recorder = ArgsRecorder(monkeypatch)
+    a, b = 6.2, 7.45
+    part = read_audio(make_fragment(path, a, b), sr=sr)
+    start, stop = int(round(a * sr)), int(round(b * sr))
+    assert len(part) == stop - start
+    if ext == ".wav" and sr != SR:
+        atol = 1e-6
+    if atol == 0:
+        np.testing.assert_array_equal(part, full[start:stop])
+    else:
+        np.testing.assert_allclose(part, full[start:stop], rtol=0, atol=atol)
+    seek = recorder.input_seek()
+    if ext == ".webm":
+        # Millisecond timestamps make seeking inexact: decoded from 0, exact.
+        assert seek is None
+    else:
+        # Decoding starts at most 2 s before the fragment (1 s of decoder pre-roll).
+        assert seek is not None and a - 3 <= seek <= a - 1
+    # A fragment in the first seconds needs no seek.
+    early = read_audio(make_fragment(path, 0.5, 1.0), sr=sr)
+    assert recorder.input_seek() is None
+    np.testing.assert_array_equal(early, full[int(round(0.5 * sr)) : int(round(1.0 * sr))])
 
 
 def test_parse_and_make_fragment():
@@ -193,7 +290,8 @@ def test_variable_frame_rate(media_dir):
     assert proc.returncode == 0, proc.stderr
     assert probe(path, count_frames=True).n_frames == 30
     assert len(read_frames(path)) == 30
-    # At t=0.55 the 6th frame (index 5) is shown; at 1.2 s frame 10 + 0.2/0.025 = 18.
+    # The first frame at or after t=0.55 is index 6 (shown from 0.6 s; index 5 is
+    # on screen at 0.55); at 1.2 s it is frame 10 + 0.2/0.025 = 18.
     assert levels(read_frames(path, times=[0.55, 1.2])) == [6, 18]
     # Ticks every 0.25 s show the frame last displayed: 0.2 s -> 2, 0.7 s -> 7, 1.25 s -> 20.
     assert levels(read_frames(path, fps=4)) == [0, 2, 5, 7, 10, 20]
@@ -258,6 +356,68 @@ def test_corrupt_and_truncated_files(tmp_path, clips):
     cut.write_bytes(data[: len(data) // 2])
     with pytest.raises(MediaError, match=re.escape(f"'{cut}'")):
         read_frames(str(cut))
+
+
+def half_file(src, dst):
+    """Write the first half of the bytes of ``src`` to ``dst`` (a file cut mid-stream)."""
+    data = open(src, "rb").read()
+    dst.write_bytes(data[: len(data) // 2])
+    return str(dst)
+
+
+@pytest.fixture(scope="module")
+def truncated(media_dir, clips):
+    """flv, webm and mp4 (moov atom first, as streamed files have it) cut in half."""
+    faststart = str(media_dir / "faststart.mp4")
+    subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-i", clips[".mp4", True],
+         "-c", "copy", "-movflags", "+faststart", faststart],
+        check=True,
+    )
+    return {
+        ".flv": half_file(clips[".flv", True], media_dir / "half.flv"),
+        ".webm": half_file(clips[".webm", True], media_dir / "half.webm"),
+        ".mp4": half_file(faststart, media_dir / "half_faststart.mp4"),
+    }
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{}, {"size": (16, 16)}, {"n_frames": 8}, {"fps": 10.0}, {"times": [0.1, 0.3]}],
+    ids=["native", "native-sized", "n_frames", "fps", "times"],
+)
+@pytest.mark.parametrize("ext", [".flv", ".webm", ".mp4"])
+def test_truncated_file_raises_after_partial_decode(truncated, ext, kwargs):
+    """Check that a file cut mid-stream raises MediaError naming it and quoting ffmpeg,
+    although ffmpeg decodes its first half and exits with code 0."""
+    path = truncated[ext]
+    msg = f"Could not decode '{path}': the file is truncated or damaged; ffmpeg stopped with errors after"
+    with pytest.raises(MediaError, match=re.escape(msg)) as err:
+        read_frames(path, **kwargs)
+    assert "(ffmpeg: " in str(err.value) and err.value.stderr
+    assert err.value.path == path
+    assert ffmpeg_children() == []
+
+
+def test_truncated_file_streams_then_raises(truncated):
+    """Check that iter_frames yields the intact frames and then raises, and that the
+    intact head of a truncated file can still be read."""
+    path = truncated[".webm"]
+    seen = []
+    with pytest.raises(MediaError, match=re.escape(f"Could not decode '{path}': the file is truncated")):
+        for frame in iter_frames(path):
+            seen.append(frame)
+    assert 0 < len(seen) < 25 and levels(np.stack(seen)) == list(range(len(seen)))
+    assert levels(read_frames(path, max_frames=3)) == [0, 1, 2]
+
+
+@pytest.mark.parametrize("ext", [".flv", ".webm"])
+def test_truncated_audio_raises(truncated, ext):
+    """Check that read_audio on a file cut mid-stream raises instead of returning half."""
+    path = truncated[ext]
+    msg = f"Could not read audio from '{path}': the file is truncated or damaged"
+    with pytest.raises(MediaError, match=re.escape(msg)):
+        read_audio(path, SR)
 
 
 def test_missing_audio_stream(clips):
@@ -342,3 +502,24 @@ def test_write_video_validates_input(tmp_path):
         write_video(tmp_path / "x.mp4", np.zeros((4, 8, 8, 3), np.float32), 10)
     with pytest.raises(ValueError, match="Cannot infer codecs"):
         write_video(tmp_path / "x.xyz", np.zeros((4, 8, 8, 3), np.uint8), 10)
+
+
+def test_concealed_audio_errors_warn_when_everything_arrived(tmp_path, monkeypatch):
+    """Check that ffmpeg errors after a complete audio decode warn (naming the file), not raise.
+
+    A glitch ffmpeg conceals must not make a whole corpus unusable; a decode that
+    stops short with errors still raises (the truncated-file tests above).
+    """
+    from skemotion.exceptions import MediaWarning
+    from skemotion.io import _ffmpeg, write_audio
+
+    path = tmp_path / "tone.wav"
+    write_audio(path, 0.1 * np.sin(np.arange(16000) / 5), 16000)
+    real_tail = _ffmpeg.FFmpegProcess.stderr_tail
+    monkeypatch.setattr(
+        _ffmpeg.FFmpegProcess, "stderr_tail",
+        lambda self, n=12: real_tail(self, n) or "[aac] concealing 1 errors",
+    )
+    with pytest.warns(MediaWarning, match="(?s)" + re.escape(f"'{path}'") + ".*concealing 1 errors"):
+        y = read_audio(path, sr=16000)
+    assert y.shape == (16000,)

@@ -3,6 +3,7 @@
 import os
 import pickle
 import re
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -126,6 +127,76 @@ def test_fragments_are_sampled_within_their_segment(ramp_clip, frame_ids):
         [ramp_clip + "#t=1,2"]
     )
     assert frame_ids(frames[0]) == [10, 11, 12]
+
+
+@pytest.fixture(scope="module")
+def long_gop_clip(tmp_path_factory):
+    """12 ramp frames at 1 fps (12 s) with a single key frame, at t=0."""
+    from skemotion.io import ffmpeg_exe
+
+    path = str(tmp_path_factory.mktemp("gop") / "long_gop.mp4")
+    frames = np.broadcast_to((np.arange(12) * 20).astype(np.uint8)[:, None, None, None],
+                             (12, 16, 16, 3))
+    subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "rawvideo",
+         "-pix_fmt", "rgb24", "-s", "16x16", "-r", "1", "-i", "-", "-c:v", "libx264",
+         "-g", "100", "-sc_threshold", "0", "-pix_fmt", "yuv420p", path],
+        input=np.ascontiguousarray(frames).tobytes(), check=True,
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    "seek, expected",
+    [
+        # Bin centres 3 s and 9 s: 6 s apart, so "auto" seeks to key frames, and the
+        # only key frame is frame 0.
+        ("auto", [0, 0]),
+        ("keyframe", [0, 0]),
+        ("exact", [3, 9]),
+        (True, [3, 9]),
+        (False, [3, 9]),
+    ],
+)
+def test_seek_modes_of_uniform_sampling(long_gop_clip, seek, expected):
+    """Check that seek chooses between exact frames and key frames as documented."""
+    frames = FrameSampler(n_frames=2, seek=seek, **SMALL).fit_transform([long_gop_clip])
+    assert (np.round(frames[0, :, 8, 8, 0] / 20).astype(int)).tolist() == expected
+
+
+def test_seek_reaches_read_frames_for_uniform_only(ramp_clip, monkeypatch):
+    """Check that seek is passed to read_frames by strategy='uniform' and not by the others."""
+    calls = []
+    real = skemotion.io.read_frames
+
+    def recording(path, **kwargs):
+        calls.append(kwargs)
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(skemotion.io, "read_frames", recording)
+    FrameSampler(n_frames=2, seek="exact", **SMALL).fit_transform([ramp_clip])
+    FrameSampler(n_frames=2, seek=False, **SMALL).fit_transform([ramp_clip])
+    FrameSampler(n_frames=2, strategy="head", seek="exact", **SMALL).fit_transform([ramp_clip])
+    assert [c.get("seek", "-") for c in calls] == ["exact", False, "-"]
+
+
+def test_truncated_clip_raises_instead_of_padding(ramp_clip, tmp_path):
+    """Check that a clip cut mid-stream raises MediaError naming it, for every strategy,
+    instead of being padded from the frames before the cut."""
+    from skemotion.io import write_video
+
+    whole = tmp_path / "ramp.webm"
+    write_video(whole, np.repeat(np.arange(0, 200, 10, dtype=np.uint8), 32 * 32 * 3)
+                .reshape(20, 32, 32, 3), fps=10)
+    data = whole.read_bytes()
+    cut = tmp_path / "cut.webm"
+    cut.write_bytes(data[: len(data) // 2])
+    msg = f"Could not decode '{cut}': the file is truncated or damaged"
+    for params in ({"n_frames": 4}, {"n_frames": 30, "strategy": "head"},
+                   {"n_frames": 30, "strategy": "rate", "fps": 10.0}):
+        with pytest.raises(MediaError, match=re.escape(msg)) as err:
+            FrameSampler(**params, **SMALL).fit_transform([ramp_clip, str(cut)])
+        assert err.value.path == str(cut)
 
 
 # -- X coercion and order -------------------------------------------------------------------
@@ -267,6 +338,11 @@ def test_native_size_must_agree(ramp_clip, wide_clip):
         ({"memmap_dir": 3}, "The 'memmap_dir' parameter of FrameSampler must be a str or"),
         ({"verbose": -1}, "The 'verbose' parameter of FrameSampler must be"),
         ({"n_jobs": 1.5}, "The 'n_jobs' parameter of FrameSampler must be"),
+        (
+            {"seek": "fast"},
+            "The 'seek' parameter of FrameSampler must be a str among {'auto', 'exact', "
+            "'keyframe'} or an instance of 'bool'. Got 'fast' instead.",
+        ),
     ],
 )
 def test_bad_parameters_raise_in_fit_and_transform(ramp_clip, params, msg):
