@@ -92,14 +92,21 @@ def make_storage(storage):
             f"storage={storage!r} is not a URL; expected e.g. 'sqlite:///search.db', "
             "'journal:///search.log' or 'postgresql+psycopg2://user:password@host/db'."
         )
-    # Processes starting together race to create the schema ("table studies already
-    # exists"); the loser retries and finds the tables made.
+    # Processes starting together race to create the schema; the loser retries and finds
+    # the tables made. SQLite reports "table studies already exists" (OperationalError);
+    # PostgreSQL a duplicate enum type (IntegrityError, UniqueViolation on pg_type) or a
+    # duplicate table (ProgrammingError). Measured with two processes on both.
     import sqlalchemy.exc
 
+    schema_race = (
+        sqlalchemy.exc.OperationalError,
+        sqlalchemy.exc.IntegrityError,
+        sqlalchemy.exc.ProgrammingError,
+    )
     for attempt in range(5):
         try:
             return optuna.storages.RDBStorage(storage)
-        except sqlalchemy.exc.OperationalError:
+        except schema_race:
             if attempt == 4:
                 raise
             time.sleep(0.2 * (attempt + 1))

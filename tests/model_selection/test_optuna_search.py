@@ -355,3 +355,153 @@ def test_clone_and_pickle_round_trip(regression_data, tmp_path):
         np.testing.assert_allclose(restored.predict(X), search.predict(X))
         assert len(restored.study_.trials) == 2
         assert restored.n_features_in_ == 3
+
+
+# -- a whole multimodal Pipeline on real (synthetic) clips ------------------------------
+
+
+@pytest.fixture(scope="module")
+def tiny_corpus(tmp_path_factory):
+    """16 clips (2 classes, 4 actors), 0.5 s at 8 fps, 64x64, with a voice track."""
+    from skemotion.datasets import make_synthetic_expressions
+
+    return make_synthetic_expressions(
+        16,
+        tmp_path_factory.mktemp("optuna-corpus"),
+        n_classes=2,
+        n_actors=4,
+        duration=0.5,
+        fps=8,
+        size=(64, 64),
+        random_state=0,
+    )
+
+
+def _recording_fusion_classifier():
+    """A FusionClassifier that records what each fit received and the optimiser's lr."""
+    from skemotion.models import FusionClassifier
+
+    class RecordingFusionClassifier(FusionClassifier):
+        log = []
+
+        def fit(self, X, y, groups=None, **fit_params):
+            entry = {"video": np.array(X["video"]), "audio": np.array(X["audio"])}
+            super().fit(X, y, groups=groups, **fit_params)
+            entry["lr"] = self.optimizer_.param_groups[0]["lr"]
+            RecordingFusionClassifier.log.append(entry)
+            return self
+
+    return RecordingFusionClassifier
+
+
+@pytest.mark.slow
+def test_search_over_sampler_face_audio_and_model_parameters(tiny_corpus):
+    """Check that each trial applies its sampler, face, audio and model parameters together.
+
+    The Pipeline reads clip paths: FrameSampler -> FaceCropper for the video branch,
+    AudioLoader -> SpectralFeatures for the audio branch, joined by ModalityUnion into a
+    FusionClassifier. Every fit records the arrays it received; for each trial they must
+    equal what that trial's parameters produce when the steps are run by hand, and
+    differ from what the other trials' parameters produce.
+    """
+    from sklearn.pipeline import Pipeline
+
+    from skemotion.audio import AudioLoader, SpectralFeatures
+    from skemotion.face import FaceCropper
+    from skemotion.models import ModalityUnion
+    from skemotion.video import FrameSampler
+
+    paths, y, groups = tiny_corpus.data, tiny_corpus.target, tiny_corpus.groups
+    Recorder = _recording_fusion_classifier()
+
+    def sampler(n_frames):
+        return FrameSampler(n_frames=n_frames, size=None)
+
+    def cropper(margin):
+        return FaceCropper(size=24, margin=margin)
+
+    loader = AudioLoader(sr=8000, duration=0.5)
+
+    def features(n_mfcc):
+        return SpectralFeatures(
+            features=("mfcc", "rms"), pool=None, sr=8000, n_fft=256, hop_length=128,
+            n_mels=20, n_mfcc=n_mfcc,
+        )  # fmt: skip
+
+    video = Pipeline([("frames", sampler(3)), ("face", cropper(0.2))])
+    audio = Pipeline([("load", loader), ("features", features(8))])
+    model = Recorder(
+        module__video_hidden_size=4,
+        module__audio_hidden_size=4,
+        module__fusion_size=4,
+        max_epochs=1,
+        batch_size=8,
+        random_state=0,
+    )
+    pipe = Pipeline([("union", ModalityUnion(video=video, audio=audio)), ("model", model)])
+    space = {
+        "union__video__frames__n_frames": IntDistribution(2, 4),
+        "union__video__face__margin": FloatDistribution(0.0, 0.5),
+        "union__audio__features__n_mfcc": IntDistribution(4, 12),
+        "model__lr": FloatDistribution(1e-3, 1e-1, log=True),
+    }
+    n_trials, cv = 3, GroupKFold(2)
+    Recorder.log = []
+    search = OptunaSearch(
+        pipe, space, cv=cv, n_trials=n_trials, random_state=3, error_score="raise"
+    ).fit(paths, y, groups=groups)
+
+    trials = search.study_.trials
+    assert len(trials) == n_trials and search.n_trials_run_ == n_trials
+    assert all(t.state == optuna.trial.TrialState.COMPLETE for t in trials)
+    params = [t.params for t in trials]
+    assert params == search.cv_results_["params"]
+    for name in space:  # each parameter takes a different value in every trial
+        values = [p[name] for p in params]
+        assert len(set(values)) == n_trials, (
+            f"{name} repeats across trials ({values}); the seeded sampler must draw distinct "
+            "values for this test to tell the trials apart (change random_state)"
+        )
+    # 2 folds per trial, in trial order, then the refit on all clips
+    assert len(Recorder.log) == 2 * n_trials + 1
+    train0 = next(cv.split(paths, y, groups))[0]
+    waves = loader.fit_transform(paths[train0])
+    frames = {
+        t: sampler(t).fit_transform(paths[train0])
+        for t in {p["union__video__frames__n_frames"] for p in params}
+    }
+
+    def expected(p):
+        clips = cropper(p["union__video__face__margin"]).fit_transform(
+            frames[p["union__video__frames__n_frames"]]
+        )
+        feats = features(p["union__audio__features__n_mfcc"]).fit_transform(waves)
+        return clips, feats
+
+    expect = [expected(p) for p in params]
+    for i, p in enumerate(params):
+        first_fold = Recorder.log[2 * i]
+        for fold in Recorder.log[2 * i : 2 * i + 2]:
+            assert fold["video"].shape[1:] == (p["union__video__frames__n_frames"], 24, 24, 3)
+            assert fold["audio"].shape[2] == p["union__audio__features__n_mfcc"] + 1  # + rms
+            assert fold["lr"] == pytest.approx(p["model__lr"])
+        for j, (clips, feats) in enumerate(expect):
+            same = j == i
+            assert same == (
+                first_fold["video"].shape == clips.shape
+                and np.array_equal(first_fold["video"], clips)
+            ), (i, j, "video")
+            assert same == (
+                first_fold["audio"].shape == feats.shape and np.allclose(first_fold["audio"], feats)
+            ), (i, j, "audio")
+    # the refit uses the best trial's parameters on all 16 clips, and predicts
+    refit = Recorder.log[-1]
+    best = search.best_params_
+    assert best == trials[search.best_index_].params == search.study_.best_params
+    assert refit["video"].shape == (16, best["union__video__frames__n_frames"], 24, 24, 3)
+    assert refit["lr"] == pytest.approx(best["model__lr"])
+    assert search.best_estimator_.get_params()["union__video__face__margin"] == pytest.approx(
+        best["union__video__face__margin"]
+    )
+    pred = search.predict(paths[:5])
+    assert pred.shape == (5,) and set(pred) <= set(y)

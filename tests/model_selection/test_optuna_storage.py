@@ -1,9 +1,16 @@
 """Tests for shared Optuna storage: several processes on one study, and resume after SIGKILL."""
 
+import glob
+import importlib.util
 import os
+import pwd
+import re
+import shutil
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 
@@ -58,16 +65,10 @@ def _start(script, args, env):
     )
 
 
-@pytest.mark.slow
-def test_two_processes_share_one_study(tmp_path):
-    """Check that two processes optimise one study and it holds every trial of both.
-
-    The journal file is the recommended storage for several processes on one machine
-    (SQLite works too, measured slower; the SIGKILL test below uses it).
-    """
+def _two_processes_optimise_one_study(storage, tmp_path, label):
+    """Start two worker processes on one study at once; check it holds every trial of both."""
     script = tmp_path / "worker.py"
     script.write_text(WORKER)
-    storage = f"journal:///{tmp_path / 'study.log'}"
     go = tmp_path / "go"
     env = {"GO_FILE": str(go), "FIT_SLEEP": "0.05"}
     procs = [_start(script, [storage, "shared", 10, seed], env) for seed in (1, 2)]
@@ -80,12 +81,104 @@ def test_two_processes_share_one_study(tmp_path):
     ran = [int(out.split("ran")[1]) for out, _ in outputs]
     study = optuna.load_study(study_name="shared", storage=make_storage(storage))
     complete = study.get_trials(states=(optuna.trial.TrialState.COMPLETE,))
-    print(f"\njournal: trials run per process = {ran}, trials in the study = {len(complete)}")
+    print(f"\n{label}: trials run per process = {ran}, trials in the study = {len(complete)}")
     assert all(r > 0 for r in ran)  # both processes contributed
     assert len(complete) == sum(ran) == len(study.trials)  # the study holds every trial of both
     assert 10 <= len(complete) <= 11  # n_trials is the study's total (one overshoot possible)
     # every trial carries its per-fold scores, whichever process ran it
     assert all(len(t.user_attrs["test_score"]) == 2 for t in complete)
+
+
+@pytest.mark.slow
+def test_two_processes_share_one_study(tmp_path):
+    """Check that two processes optimise one study and it holds every trial of both.
+
+    The journal file is the recommended storage for several processes on one machine
+    (SQLite works too, measured slower; the SIGKILL test below uses it).
+    """
+    _two_processes_optimise_one_study(f"journal:///{tmp_path / 'study.log'}", tmp_path, "journal")
+
+
+# -- PostgreSQL on loopback: a throw-away server in a temporary folder -----------------
+
+
+def _postgres_bin():
+    """Folder holding initdb and pg_ctl: on PATH, else Debian's /usr/lib/postgresql/<v>/bin."""
+    found = [shutil.which(n) for n in ("initdb", "pg_ctl", "createdb")]
+    if all(found) and len({os.path.dirname(os.path.realpath(f)) for f in found}) == 1:
+        return os.path.dirname(os.path.realpath(found[0]))
+    versions = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+        key=lambda p: int(re.sub(r"\D", "", p.split("/")[-3]) or 0),
+    )
+    return os.path.dirname(versions[-1]) if versions else None
+
+
+@pytest.fixture
+def postgres_url():
+    """A PostgreSQL server on 127.0.0.1 and a free port, with database and user ``optuna``.
+
+    Runs the commands of docs/user_guide/scaling_out.rst ("PostgreSQL on loopback"):
+    initdb in a fresh folder, pg_ctl start, createdb; stops the server and removes the
+    folder afterwards. The server refuses to run as root, so as root it runs as the
+    ``postgres`` user (``runuser -u postgres``), in a folder under /tmp that this user
+    owns (pytest's tmp_path lies in a folder only root may enter).
+    """
+    bindir = _postgres_bin()
+    if bindir is None:
+        pytest.skip(
+            "PostgreSQL server binaries (initdb, pg_ctl) not found on PATH or in "
+            "/usr/lib/postgresql/*/bin; install Debian's 'postgresql' package"
+        )
+    if importlib.util.find_spec("psycopg2") is None:
+        pytest.skip("no PostgreSQL driver: pip install psycopg2-binary (skemotion[distributed])")
+    as_user = []
+    if os.geteuid() == 0:
+        try:
+            account = pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("running as root and there is no 'postgres' user to run the server as")
+        if shutil.which("runuser") is None:
+            pytest.skip("running as root and 'runuser' is missing (util-linux)")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    root = tempfile.mkdtemp(prefix="skemotion-pg-")
+    if as_user:
+        os.chown(root, account.pw_uid, account.pw_gid)
+    data, log = os.path.join(root, "data"), os.path.join(root, "server.log")
+    with socket.socket() as s:  # a free port; the server binds it a moment later
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+
+    def run(cmd, user=as_user):
+        res = subprocess.run(user + cmd, capture_output=True, text=True, timeout=120)
+        assert res.returncode == 0, f"{' '.join(cmd)} failed:\n{res.stdout}\n{res.stderr}"
+
+    pg_ctl = os.path.join(bindir, "pg_ctl")
+    started = False
+    try:
+        run([os.path.join(bindir, "initdb"), "-D", data, "-U", "optuna", "-A", "trust",
+             "-E", "UTF8", "--no-sync"])  # fmt: skip
+        run([pg_ctl, "-D", data, "-l", log, "-w", "-t", "60", "-o",
+             f"-h 127.0.0.1 -p {port} -k {root} -c fsync=off", "start"])  # fmt: skip
+        started = True
+        run([os.path.join(bindir, "createdb"), "-h", "127.0.0.1", "-p", str(port),
+             "-U", "optuna", "optuna"], user=[])  # fmt: skip
+        yield f"postgresql+psycopg2://optuna@127.0.0.1:{port}/optuna"
+    finally:
+        if started:
+            subprocess.run(
+                as_user + [pg_ctl, "-D", data, "-m", "fast", "-w", "stop"],
+                capture_output=True,
+                timeout=60,
+            )
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.mark.slow
+def test_two_processes_share_one_study_on_postgresql(postgres_url, tmp_path):
+    """Check that two processes optimise one study on PostgreSQL (loopback) and it holds
+    every trial of both; the storage for several machines."""
+    _two_processes_optimise_one_study(postgres_url, tmp_path, "postgresql")
 
 
 @pytest.mark.slow
