@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from .._version import __version__
-from ._main import UserError
+from ._main import UserError, user_errors
 
 MODEL_FORMAT = "skemotion-model"
 
@@ -19,14 +19,19 @@ def _log(msg):
 
 
 def _describe(args):
-    """(what is evaluated, which modality a corpus loader should give), building nothing."""
-    from ._presets import PRESETS
+    """(what is evaluated, which modality a corpus loader should give), building nothing.
+
+    Audio presets read audio files, fusion reads both tracks of audio-visual
+    files, the other presets read video; a pipeline file may read either, so
+    it gets audio-visual files unless ``--modality`` says otherwise.
+    """
+    from ._presets import PRESETS, preset_modality
 
     if args.pipeline:
-        return f"pipeline file {args.pipeline}", "video"
+        return f"pipeline file {args.pipeline}", args.modality or "audiovisual"
     if args.preset not in PRESETS:
         raise UserError(f"unknown preset {args.preset!r}; choose from {', '.join(PRESETS)}")
-    return args.preset, "audio" if args.preset.startswith("audio") else "video"
+    return args.preset, args.modality or preset_modality(args.preset)
 
 
 def _build(args, task):
@@ -34,8 +39,25 @@ def _build(args, task):
     from ._spec import load_pipeline_spec
 
     if args.pipeline:
-        return load_pipeline_spec(args.pipeline)
+        with user_errors(f"pipeline file {args.pipeline}"):
+            return load_pipeline_spec(args.pipeline)
     return build_preset(args.preset, task=task, scale=args.scale, random_state=args.random_state)
+
+
+def _fit(pipe, X, y, args):
+    """Fit a clone of ``pipe``.
+
+    A preset is our code: its errors are bugs and keep their traceback. A
+    pipeline file is the user's: a ValueError or TypeError while fitting it (a
+    bad parameter value, steps in the wrong order) is reported as theirs.
+    """
+    from sklearn.base import clone
+
+    if not args.pipeline:
+        return clone(pipe).fit(X, y)
+    with user_errors(f"pipeline file {args.pipeline} (SKEMOTION_DEBUG=1 shows the traceback)",
+                     types=(ValueError, TypeError)):
+        return clone(pipe).fit(X, y)
 
 
 def _scores(task, y_true, y_pred):
@@ -73,11 +95,12 @@ def _figure(task, data, y_oof, out):
         ax = plot_confusion_matrix(data.y, y_oof, labels=data.target_names)
         path = out / "confusion_matrix.png"
     else:
-        first = data.timeline[0][0]
-        idx = [i for i, (p, _) in enumerate(data.timeline) if p == first]
-        times = np.array([data.timeline[i][1] + 1.0 for i in idx])
+        timeline = data.timeline
+        first = timeline["recording"].iloc[0]
+        idx = np.flatnonzero((timeline["recording"] == first).to_numpy())
+        times = ((timeline["start"] + timeline["end"]) / 2).to_numpy()[idx]  # window centres
         ax = plot_timeline(times, data.y[idx], y_oof[idx])
-        ax.set_title(f"{Path(first).name}: out-of-fold predictions")
+        ax.set_title(f"{Path(str(first)).name}: out-of-fold predictions")
         path = out / "timeline.png"
     # Reports return an Axes or a sklearn Display; both know their figure.
     figure = getattr(ax, "figure_", None) or ax.figure
@@ -88,26 +111,27 @@ def _figure(task, data, y_oof, out):
 def cmd_evaluate(args):
     import joblib
     import pandas as pd
-    from sklearn.base import clone
     from sklearn.model_selection import GroupKFold
 
     from ._data import load_data
 
     started = time.perf_counter()
-    what, needs = _describe(args)
-    data = load_data(args, needs)
+    what, modality = _describe(args)
+    data = load_data(args, modality)
     pipe = _build(args, data.task)
     n_groups = len(np.unique(data.groups))
     if n_groups < 2:
-        raise UserError(f"grouped cross-validation needs at least 2 groups (actors); {data.description} has {n_groups}")
+        raise UserError(f"grouped cross-validation needs at least 2 groups ({data.group_name}s); "
+                        f"{data.description} has {n_groups}")
     cv = GroupKFold(n_splits=min(args.cv, n_groups))
     out = _out_dir(args)
     _log(f"skemotion evaluate: {what} on {data.description}")
-    _log(f"{cv.get_n_splits()}-fold cross-validation grouped by actor ({n_groups} actors)")
+    _log(f"{cv.get_n_splits()}-fold cross-validation grouped by {data.group_name} "
+         f"({n_groups} {data.group_name}s)")
     rows, y_oof = [], np.empty(len(data.y), dtype=data.y.dtype)
     for fold, (train, test) in enumerate(cv.split(data.X, data.y, data.groups), start=1):
         t0 = time.perf_counter()
-        model = clone(pipe).fit(data.X[train], data.y[train])
+        model = _fit(pipe, data.X[train], data.y[train], args)
         y_oof[test] = model.predict(data.X[test])
         scores = _scores(data.task, data.y[test], y_oof[test])
         rows.append({"fold": fold, "n_train": len(train), "n_test": len(test),
@@ -125,13 +149,14 @@ def cmd_evaluate(args):
     pd.DataFrame({"sample": data.X, "y_true": data.y, "y_pred": y_oof, "group": data.groups}).to_csv(
         out / "predictions.csv", index=False)
     _log("refitting on all samples ...")
-    final = clone(pipe).fit(data.X, data.y)
+    final = _fit(pipe, data.X, data.y, args)
     joblib.dump({"format": MODEL_FORMAT, "skemotion_version": __version__, "pipeline_name": what,
                  "task": data.task, "target_names": data.target_names, "estimator": final},
                 out / "model.joblib")
     report = {"skemotion_version": __version__, "pipeline": what, "data": data.description,
               "task": data.task, "n_samples": int(len(data.y)), "n_groups": int(n_groups),
-              "cv": f"GroupKFold(n_splits={cv.get_n_splits()})", "scores": summary,
+              "groups": data.group_name, "cv": f"GroupKFold(n_splits={cv.get_n_splits()})",
+              "scores": summary,
               "folds": rows, "seconds": round(time.perf_counter() - started, 1)}
     if data.task == "classification":
         from sklearn.metrics import classification_report
@@ -150,20 +175,26 @@ def cmd_evaluate(args):
 def cmd_search(args):
     from sklearn.model_selection import GroupKFold
 
-    from ..model_selection import OptunaSearch
+    from ..model_selection import OptunaSearch, make_storage
     from ._data import load_data
     from ._presets import preset_space
 
-    what, needs = _describe(args)
+    what, modality = _describe(args)
     if args.pipeline:
         raise UserError("search runs on a preset's search space; --pipeline files are for evaluate")
-    data = load_data(args, needs)
+    if args.storage is not None:
+        import sqlalchemy.exc
+
+        # Opens (or creates) the storage now, so that a bad URL is reported as such.
+        with user_errors(f"--storage {args.storage}", types=(ValueError, sqlalchemy.exc.SQLAlchemyError)):
+            make_storage(args.storage)
+    data = load_data(args, modality)
     pipe = _build(args, data.task)
     n_groups = len(np.unique(data.groups))
     scoring = "accuracy" if data.task == "classification" else "ccc"
     if scoring == "ccc":
         from ..metrics import ccc_scorer as scoring
-    search = OptunaSearch(pipe, preset_space(args.preset), scoring=scoring,
+    search = OptunaSearch(pipe, preset_space(args.preset, data.task), scoring=scoring,
                           cv=GroupKFold(n_splits=min(args.cv, n_groups)), n_trials=args.n_trials,
                           timeout=args.timeout, storage=args.storage, study_name=args.study,
                           load_if_exists=True, random_state=args.random_state, refit=False,
@@ -176,7 +207,7 @@ def cmd_search(args):
     frame = study.trials_dataframe()
     frame.to_csv(out / "trials.csv", index=False)
     done = [t for t in study.trials if t.state.name == "COMPLETE"]
-    _log(f"{len(done)} complete trials in the study ({len(study.trials)} in all)")
+    _log(f"{len(done)} complete trials in the study ({len(study.trials)} in all, pruned and failed included)")
     _log(f"best score {study.best_value:.3f} with {json.dumps(study.best_params)}")
     (out / "best_params.json").write_text(json.dumps({"best_score": study.best_value,
                                                       "best_params": study.best_params}, indent=2))
@@ -213,7 +244,8 @@ def cmd_predict(args):
         if not os.path.exists(base):
             raise FileNotFoundError(f"No such media file: '{base}'")
     if args.window:
-        X = [frag for media in args.media for frag in sliding_windows(media, args.window, args.hop)]
+        with user_errors():  # media and window come from the command line
+            X = [frag for media in args.media for frag in sliding_windows(media, args.window, args.hop)]
     else:
         X = list(args.media)
     X = np.asarray(X, dtype=object)

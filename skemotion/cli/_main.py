@@ -1,36 +1,96 @@
 """Argument parsing and dispatch for the ``skemotion`` command.
 
-User mistakes (a missing path, an unknown preset, a file that is not a skemotion
-model) print one line to stderr and exit with status 2, without a traceback.
+User mistakes (a bad option, a missing path, an unknown preset or dataset, a
+file that is not a skemotion model, a corpus the loader refuses, an unreadable
+media file) print one line to stderr and exit with status 2, without a
+traceback. Anything else is a bug and keeps its traceback; ``SKEMOTION_DEBUG=1``
+shows the traceback of user mistakes too.
 """
 
 import argparse
+import contextlib
 import os
 import sys
 
 from .._version import __version__
 
-__all__ = ["main", "UserError"]
+__all__ = ["main", "UserError", "user_errors"]
 
 
 class UserError(Exception):
     """A mistake in the command line: printed as one line, exit status 2."""
 
 
+@contextlib.contextmanager
+def user_errors(prefix=None, types=(ValueError,)):
+    """Report an exception of ``types`` raised inside the block as a user mistake.
+
+    Only for calls whose every input comes from the user (a dataset loader on
+    ``--data``, the corpus generator on its options, a pipeline file), so
+    their ``ValueError`` messages are about what the user gave.
+    """
+    try:
+        yield
+    except types as exc:
+        if isinstance(exc, _user_error_types()):  # already a user mistake (a MediaError ...)
+            raise
+        raise UserError(f"{prefix}: {exc}" if prefix else str(exc)) from exc
+
+
+def _user_error_types():
+    from ..exceptions import MediaError, NoFaceError
+
+    # FileNotFoundError & co. name the path; MediaError names the file and why
+    # it cannot be decoded; NoFaceError names the samples.
+    return (UserError, FileNotFoundError, NotADirectoryError, PermissionError, MediaError,
+            NoFaceError)
+
+
+class _Parser(argparse.ArgumentParser):
+    """ArgumentParser whose errors are one line, ``skemotion <cmd>: error: ...``, status 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _count(minimum):
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer; got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be an integer >= {minimum}; got {value}")
+        return value
+
+    return parse
+
+
+def _seconds(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds; got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds > 0; got {text}")
+    return value
+
+
 def _cmd_corpus(args):
     from ..datasets import get_data_home, make_synthetic_expressions
 
     out = args.out or os.path.join(get_data_home(), "synthetic")
-    corpus = make_synthetic_expressions(
-        args.n_samples,
-        out,
-        n_classes=args.n_classes,
-        n_actors=args.n_actors,
-        duration=args.duration,
-        fps=args.fps,
-        size=(args.size, args.size),
-        random_state=args.random_state,
-    )
+    with user_errors():  # every argument comes from the command line
+        corpus = make_synthetic_expressions(
+            args.n_samples,
+            out,
+            n_classes=args.n_classes,
+            n_actors=args.n_actors,
+            duration=args.duration,
+            fps=args.fps,
+            size=(args.size, args.size),
+            random_state=args.random_state,
+        )
     frame = corpus.frame
     print(f"synthetic corpus: {len(frame)} clips in {out}")
     print(f"classes: {', '.join(map(str, corpus.target_names))}")
@@ -42,7 +102,7 @@ def _cmd_corpus(args):
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="skemotion",
         description="Emotion recognition from video and audio with scikit-learn estimators.",
     )
@@ -62,7 +122,7 @@ def build_parser():
     corpus.add_argument("--fps", type=float, default=15)
     corpus.add_argument("--size", type=int, default=64, help="frame width and height in pixels")
     corpus.add_argument("--random-state", type=int, default=0)
-    corpus.set_defaults(func=_cmd_corpus)
+    corpus.set_defaults(func=_cmd_corpus, parser=corpus)
 
     from ._data import DATASETS
     from ._presets import PRESETS
@@ -75,8 +135,13 @@ def build_parser():
         p.add_argument("--dataset", default="synthetic", choices=list(DATASETS), metavar="NAME",
                        help=f"dataset ({datasets})")
         p.add_argument("--data", help="folder of the corpus (a local copy; for synthetic: where to write it)")
-        p.add_argument("--n-samples", type=int, default=64, help="clips in the synthetic corpus")
-        p.add_argument("--cv", type=int, default=5, help="folds of GroupKFold (at most the number of actors)")
+        p.add_argument("--modality", choices=["audio", "video", "audiovisual"], metavar="KIND",
+                       help="which recordings a corpus gives: audio, video or audiovisual (default: "
+                       "from the preset; audiovisual for fusion and --pipeline files)")
+        p.add_argument("--n-samples", type=_count(1), default=64, help="clips in the synthetic corpus")
+        p.add_argument("--cv", type=_count(2), default=5,
+                       help="folds of GroupKFold, at most the number of groups (actors, sessions; "
+                       "for DFEW the official folds: 5 gives the official protocol)")
         p.add_argument("--scale", choices=["small", "full"], default="small",
                        help="small, fast settings (default) or the published sizes")
         p.add_argument("--out", default=default_out, help=f"output folder (default: {default_out})")
@@ -91,7 +156,7 @@ def build_parser():
     )
     data_args(evaluate, "skemotion_out")
     evaluate.add_argument("--pipeline", help="YAML or JSON file describing the pipeline (overrides --preset)")
-    evaluate.set_defaults(func=lambda a: _commands().cmd_evaluate(a))
+    evaluate.set_defaults(func=lambda a: _commands().cmd_evaluate(a), parser=evaluate)
 
     search = sub.add_parser(
         "search", help="Optuna search of a preset's parameter space (resumable)",
@@ -103,10 +168,11 @@ def build_parser():
     search.add_argument("--pipeline", help=argparse.SUPPRESS)
     search.add_argument("--storage", help="optuna storage URL, e.g. sqlite:///study.db (default: in memory)")
     search.add_argument("--study", default="skemotion", help="study name (default: skemotion)")
-    search.add_argument("--n-trials", type=int, default=10,
-                        help="complete trials the study should hold in all; a rerun resumes up to it")
-    search.add_argument("--timeout", type=float, help="stop after this many seconds")
-    search.set_defaults(func=lambda a: _commands().cmd_search(a))
+    search.add_argument("--n-trials", type=_count(1), default=10,
+                        help="finished trials (complete, pruned or failed) the study should hold in "
+                        "all, counting earlier runs; a rerun resumes up to it")
+    search.add_argument("--timeout", type=_seconds, help="stop starting trials after this many seconds")
+    search.set_defaults(func=lambda a: _commands().cmd_search(a), parser=search)
 
     predict = sub.add_parser(
         "predict", help="predict labels and probabilities, or a timeline, for media files",
@@ -115,11 +181,11 @@ def build_parser():
     )
     predict.add_argument("model", help="model.joblib written by `skemotion evaluate`")
     predict.add_argument("media", nargs="+", help="media files or fragments")
-    predict.add_argument("--window", type=float, help="window length in seconds for a timeline")
-    predict.add_argument("--hop", type=float, help="hop between windows in seconds (default: window)")
+    predict.add_argument("--window", type=_seconds, help="window length in seconds for a timeline")
+    predict.add_argument("--hop", type=_seconds, help="hop between windows in seconds (default: window)")
     predict.add_argument("--csv", help="write predictions to this CSV (default: print to stdout)")
     predict.add_argument("--figure", help="write a timeline figure (PNG) of the windowed predictions")
-    predict.set_defaults(func=lambda a: _commands().cmd_predict(a))
+    predict.set_defaults(func=lambda a: _commands().cmd_predict(a), parser=predict)
     return parser
 
 
@@ -132,16 +198,17 @@ def _commands():
 def main(argv=None):
     """Run the ``skemotion`` command; returns the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # reported by the subcommand, so that the line names it
+        getattr(args, "parser", parser).error(f"unrecognized arguments: {' '.join(extra)}")
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
     try:
         return args.func(args)
-    except UserError as exc:
-        print(f"skemotion {args.command}: error: {exc}", file=sys.stderr)
-        return 2
-    except (FileNotFoundError, KeyError, ValueError) as exc:
-        # Validation errors from the library already say what was expected.
-        print(f"skemotion {args.command}: error: {exc}", file=sys.stderr)
+    except _user_error_types() as exc:
+        if os.environ.get("SKEMOTION_DEBUG", "") not in ("", "0"):
+            raise
+        message = " ".join(str(exc).split())  # one line, even for multi-line messages
+        print(f"skemotion {args.command}: error: {message}", file=sys.stderr)
         return 2

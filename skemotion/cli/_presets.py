@@ -6,7 +6,7 @@ are small so that the default evaluation runs in about a minute on 2 CPU cores;
 ``scale="full"`` gives the published sizes.
 """
 
-__all__ = ["PRESETS", "build_preset", "preset_space"]
+__all__ = ["PRESETS", "build_preset", "preset_modality", "preset_space"]
 
 PRESETS = {
     "face-cnn-lstm": "frames -> face crop -> CNN-LSTM (masked-face CNN-LSTM of the CREMA-D/RAVDESS study)",
@@ -16,6 +16,13 @@ PRESETS = {
     "audio-logreg": "audio -> pooled Hamming-window spectral statistics -> logistic regression",
     "fusion": "frames + log-mel spectrogram -> two-branch fusion network",
 }
+
+
+def preset_modality(name):
+    """What the preset reads from each file: "audio", "video" or "audiovisual" (both tracks)."""
+    if name.startswith("audio"):
+        return "audio"
+    return "audiovisual" if name == "fusion" else "video"
 
 
 def _frames(scale):
@@ -78,21 +85,21 @@ def build_preset(name, *, task="classification", scale="small", random_state=0):
             ("scale", StandardScaler()),
             ("model", final),
         ])
-    # fusion
-    from ..audio import Spectrogram
+    # fusion: FusionNet's audio branch is an LSTM over (n_steps, n_features) sequences,
+    # here the log-mel spectrogram read frame by frame.
     from ..models import ModalityUnion
 
     union = ModalityUnion(
         video=_frames(scale),
         audio=Pipeline([("load", AudioLoader(sr=sr, duration=1.0 if scale == "small" else 3.0)),
-                        ("spec", Spectrogram(sr=sr, n_fft=512, hop_length=256, n_mels=32,
-                                             normalize="per_image"))]),
+                        ("logmel", SpectralFeatures(sr=sr, features=("mel",), pool=None, n_fft=512,
+                                                    hop_length=256, n_mels=32))]),
     )
     return Pipeline([("union", union), ("model", _model("Fusion", task, scale, random_state))])
 
 
-def preset_space(name):
-    """Optuna distributions over the preset's parameters (Pipeline parameter names)."""
+def preset_space(name, task="classification"):
+    """Optuna distributions over the preset's parameters (Pipeline parameter names) for ``task``."""
     from optuna.distributions import CategoricalDistribution, FloatDistribution
 
     lr = {"model__lr": FloatDistribution(1e-4, 1e-2, log=True)}
@@ -101,7 +108,9 @@ def preset_space(name):
                 "face__margin": FloatDistribution(0.0, 0.4)}
     if name == "audio-lstm":
         return {**lr, "model__module__hidden_size": CategoricalDistribution([40, 80, 120])}
-    if name == "audio-logreg":
+    if name == "audio-logreg":  # LogisticRegression's C, or Ridge's alpha for regression
+        if task == "regression":
+            return {"model__alpha": FloatDistribution(1e-3, 1e3, log=True)}
         return {"model__C": FloatDistribution(1e-3, 1e2, log=True)}
     if name == "frame-cnn":
         return {**lr, "frames__n_frames": CategoricalDistribution([4, 8])}

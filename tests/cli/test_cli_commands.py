@@ -2,6 +2,8 @@
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 
@@ -9,11 +11,16 @@ import joblib
 import pandas as pd
 import pytest
 
+from skemotion.cli import main
+from skemotion.cli._main import UserError
+from skemotion.cli._spec import SpecError, load_pipeline_spec
+
 FAST = ["--preset", "audio-logreg", "--n-samples", "16", "--cv", "2"]
 
 
 def run(*args, env_home=None, timeout=600):
     env = dict(os.environ)
+    env.pop("SKEMOTION_DEBUG", None)
     if env_home is not None:
         env["SKEMOTION_DATA"] = str(env_home)
     env["MPLBACKEND"] = "Agg"
@@ -92,6 +99,63 @@ def test_evaluate_pipeline_file(evaluated, tmp_path):
     bad.write_text("steps:\n  - {name: x, class: os.system, params: {}}\n")
     proc = run("evaluate", "--pipeline", bad, "--out", out, env_home=home)
     assert proc.returncode == 2 and "must be a skemotion.* or sklearn.* import path" in proc.stderr
+    # A bad parameter value surfaces while fitting: the user's mistake, one line.
+    bad.write_text(
+        "steps:\n"
+        "  - {name: audio, class: skemotion.audio.AudioLoader, params: {sr: -5}}\n"
+        "  - {name: model, class: sklearn.linear_model.LogisticRegression}\n"
+    )
+    proc = run("evaluate", "--pipeline", bad, "--n-samples", "16", "--cv", "2", "--out", out, env_home=home)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"pipeline file {bad}" in lines[0] and "'sr' parameter" in lines[0]
+
+
+@pytest.mark.parametrize(
+    "path, message",
+    [
+        ("sklearn.utils.shuffle", "'sklearn.utils.shuffle' is not a scikit-learn estimator class"),
+        ("sklearn.model_selection.GroupKFold", "is not a scikit-learn estimator class"),
+        ("skemotion.io.read_audio", "is not a scikit-learn estimator class"),
+        ("skemotion.cli._main.UserError", "no _private part"),
+        ("sklearn.base._fit_context", "no _private part"),
+        ("skemotion.models.networks.__builtins__", "no _private part"),
+        ("sklearnx.Foo", "must be a skemotion.* or sklearn.* import path"),
+        ("skemotion.video.NoSuchSampler", "no class 'skemotion.video.NoSuchSampler'"),
+    ],
+)
+def test_pipeline_spec_names_only_public_estimator_classes(path, message, tmp_path):
+    """Check that a pipeline file can name public estimator classes only, no other callable."""
+    spec = tmp_path / "pipe.json"
+    spec.write_text(json.dumps({"steps": [{"name": "x", "class": path, "params": {}}]}))
+    with pytest.raises(SpecError, match=re.escape(message)):
+        load_pipeline_spec(spec)
+    spec.write_text(json.dumps({"steps": [
+        {"name": "union", "class": "skemotion.models.ModalityUnion",
+         "params": {"video": {"class": path}}},
+    ]}))
+    with pytest.raises(SpecError, match=re.escape(message)):  # nested estimators too
+        load_pipeline_spec(spec)
+
+
+def test_pipeline_spec_builds_nested_public_estimators(tmp_path):
+    """Check that public estimators, nested ones included, are built with their parameters."""
+    spec = tmp_path / "pipe.yaml"
+    spec.write_text(
+        "steps:\n"
+        "  - name: union\n"
+        "    class: skemotion.models.ModalityUnion\n"
+        "    params:\n"
+        "      video: {class: skemotion.video.FrameSampler, params: {n_frames: 4, size: [32, 32]}}\n"
+        "      audio: {class: skemotion.audio.AudioLoader, params: {sr: 8000}}\n"
+        "  - {name: model, class: skemotion.models.FusionClassifier, params: {max_epochs: 1}}\n"
+    )
+    pipe = load_pipeline_spec(spec)
+    assert pipe.get_params()["union__video__size"] == (32, 32)
+    assert pipe.get_params()["union__audio__sr"] == 8000
+    spec.write_text("steps: [unclosed\n")
+    with pytest.raises(SpecError, match="is not valid YAML"):
+        load_pipeline_spec(spec)
 
 
 def test_search_persists_and_resumes(evaluated, tmp_path):
@@ -107,6 +171,8 @@ def test_search_persists_and_resumes(evaluated, tmp_path):
     second = run(*args, "--n-trials", "4", env_home=home)
     assert second.returncode == 0, second.stderr
     assert "4 complete trials" in second.stdout
+    help_text = run("search", "--help").stdout
+    assert "complete trials" not in help_text and "pruned or failed" in " ".join(help_text.split())
     trials = pd.read_csv(tmp_path / "trials.csv")
     assert len(trials) == 4 and "params_model__C" in trials
     assert "best_params" in json.loads((tmp_path / "best_params.json").read_text())
@@ -119,6 +185,14 @@ def test_search_persists_and_resumes(evaluated, tmp_path):
         (["evaluate", "--preset", "nope"], "unknown preset 'nope'"),
         (["evaluate", "--dataset", "ravdess"], "--dataset ravdess needs --data DIR"),
         (["evaluate", "--dataset", "crema-d", "--data", "/nonexistent/crema"], "/nonexistent/crema"),
+        (["evaluate", "--dataset", "imagenet"], "argument --dataset: invalid choice: 'imagenet'"),
+        (["evaluate", "--cv", "1"], "argument --cv: must be an integer >= 2; got 1"),
+        (["evaluate", "--no-such-option"], "unrecognized arguments: --no-such-option"),
+        (["evaluate", "--pipeline", "missing.yaml"], "No such pipeline file: 'missing.yaml'"),
+        (["search", "--n-trials", "zero"], "argument --n-trials: expected an integer; got 'zero'"),
+        (["search", "--storage", "notaurl", *FAST], "--storage notaurl: storage='notaurl' is not a URL"),
+        (["predict"], "the following arguments are required: model, media"),
+        (["corpus", "--n-samples", "0"], "skemotion corpus: error: The 'n_samples' parameter"),
     ],
 )
 def test_user_mistakes_print_one_line_and_exit_2(args, message, tmp_path):
@@ -127,7 +201,30 @@ def test_user_mistakes_print_one_line_and_exit_2(args, message, tmp_path):
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and message in lines[0]
+    assert len(lines) == 1 and message in lines[0], proc.stderr
+    assert lines[0].startswith(f"skemotion {args[0]}: error: ")
+
+
+def test_bugs_keep_their_traceback(monkeypatch, tmp_path):
+    """Check that only user mistakes are one line: other errors propagate with their traceback."""
+    from skemotion.cli import _commands
+
+    def buggy(args):
+        raise ValueError("an internal bug")
+
+    monkeypatch.setattr(_commands, "cmd_evaluate", buggy)
+    monkeypatch.delenv("SKEMOTION_DEBUG", raising=False)
+    with pytest.raises(ValueError, match="an internal bug"):
+        main(["evaluate", "--out", str(tmp_path)])
+
+    def mistake(args):
+        raise UserError("a user mistake")
+
+    monkeypatch.setattr(_commands, "cmd_evaluate", mistake)
+    assert main(["evaluate", "--out", str(tmp_path)]) == 2
+    monkeypatch.setenv("SKEMOTION_DEBUG", "1")  # the traceback of user mistakes too
+    with pytest.raises(UserError, match="a user mistake"):
+        main(["evaluate", "--out", str(tmp_path)])
 
 
 def test_not_a_model_file(tmp_path):
@@ -142,10 +239,8 @@ def test_not_a_model_file(tmp_path):
         assert "Traceback" not in proc.stderr
 
 
-def test_unknown_dataset_and_help():
-    """Check argparse's refusal of an unknown dataset and --help on every subcommand."""
-    proc = run("evaluate", "--dataset", "imagenet")
-    assert proc.returncode == 2 and "invalid choice" in proc.stderr
+def test_help_on_every_subcommand():
+    """Check --help on every subcommand."""
     for sub in ("evaluate", "search", "predict", "corpus"):
         proc = run(sub, "--help")
         assert proc.returncode == 0 and "usage: skemotion" in proc.stdout
@@ -165,10 +260,14 @@ def test_evaluate_regression_timeline(tmp_path):
 
 @pytest.mark.slow
 def test_readme_main_job(tmp_path):
-    """Check the README's main job, `skemotion evaluate` with no arguments, end to end."""
+    """Check the README's main job, the `skemotion evaluate` console script with no arguments."""
+    script = shutil.which("skemotion")
+    if script is None:
+        pytest.skip("the skemotion console script is not on PATH (pip install -e . installs it)")
     env = dict(os.environ, SKEMOTION_DATA=str(tmp_path / "home"), MPLBACKEND="Agg")
-    proc = subprocess.run([sys.executable, "-m", "skemotion", "evaluate"], capture_output=True, text=True,
-                          env=env, cwd=tmp_path, timeout=600)
+    env.pop("SKEMOTION_DEBUG", None)
+    proc = subprocess.run([script, "evaluate"], capture_output=True, text=True, env=env, cwd=tmp_path,
+                          timeout=600)
     assert proc.returncode == 0, proc.stderr
     assert "face-cnn-lstm on synthetic corpus, 64 clips" in proc.stdout
     out = tmp_path / "skemotion_out"
@@ -176,3 +275,10 @@ def test_readme_main_job(tmp_path):
     # Unseen actors, 4 classes (chance 0.25): measured 0.94.
     assert report["scores"]["accuracy"]["mean"] >= 0.7
     assert (out / "confusion_matrix.png").is_file() and (out / "model.joblib").is_file()
+    # The issue: under 2 minutes on 2 CPU cores. Wall time only means that on cores
+    # this run had to itself: on an oversubscribed machine, say so instead of failing.
+    load = os.getloadavg()[0]
+    if load > (os.cpu_count() or 1) + 0.5:
+        pytest.skip(f"main job passed in {report['seconds']} s, but the 120 s bound needs idle cores "
+                    f"(load average {load:.1f} on {os.cpu_count()} cores)")
+    assert report["seconds"] < 120
