@@ -40,3 +40,15 @@ def synthetic_corpus(tmp_path_factory):
     return make_synthetic_expressions(
         32, out, n_classes=4, n_actors=4, duration=1.0, fps=15, size=(64, 64), random_state=0
     )
+
+
+def pytest_configure(config):
+    # Under pytest-xdist each worker is a separate process on a shared machine:
+    # one torch thread each, or two workers' thread pools oversubscribe the cores
+    # (measured 1.5x to 40x slower fits).
+    import os
+
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        import torch
+
+        torch.set_num_threads(1)

@@ -93,7 +93,10 @@ _SHARED_DOC = {
         skorch's per-epoch log when > 0.
     **kwargs
         Any other :class:`skorch.NeuralNet` parameter, e.g. ``callbacks``,
-        ``iterator_train__num_workers`` or ``optimizer__weight_decay``.""",
+        ``iterator_train__num_workers`` or ``optimizer__weight_decay``.
+        Training batches are shuffled each epoch (``iterator_train__shuffle``
+        defaults to True here, unlike skorch) in an order seeded by
+        ``random_state``.""",
     "common_attributes": """\
     module_ : torch.nn.Module
         The fitted network.

@@ -47,6 +47,9 @@ class _NetClassifier(_SkorchConventions, NeuralNetClassifier):
         verbose=0,
         **kwargs,
     ):
+        # skorch's DataLoader keeps the input order unless told otherwise; corpora
+        # sorted by actor or class would give one-class batches.
+        kwargs.setdefault("iterator_train__shuffle", True)
         super().__init__(
             module,
             criterion=criterion,

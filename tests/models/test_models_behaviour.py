@@ -422,3 +422,30 @@ def test_groups_reach_early_stopping_through_metadata_routing():
     # without routed groups the split would be stratified by class, not by actor
     assert set(groups[rec.train_idx]).isdisjoint(groups[rec.valid_idx])
     assert len(rec.valid_idx) % 4 == 0  # whole actors of 4 clips each
+
+
+class _RecordBatches(Callback):
+    def on_train_begin(self, net, **kwargs):
+        net.batches_seen_ = []
+
+    def on_batch_begin(self, net, batch=None, training=False, **kwargs):
+        if training:
+            net.batches_seen_.append(batch[1].tolist())
+
+
+def test_training_batches_are_shuffled_in_a_seeded_order():
+    """Check that class-sorted data gives mixed, seeded batches (skorch alone keeps the order)."""
+    X, y = _seq(n=24)
+    order = np.argsort(y, kind="stable")  # a corpus sorted by class
+    X, y = X[order], y[order]
+    est = SequenceLSTMClassifier(
+        max_epochs=2, batch_size=8, random_state=0, callbacks=[("b", _RecordBatches())]
+    )
+    assert est.get_params()["iterator_train__shuffle"] is True
+    first = est.fit(X, y).batches_seen_
+    assert len(first) == 6
+    assert any(len(set(b)) > 1 for b in first)  # unshuffled, every batch would hold one class
+    assert first[:3] != first[3:]  # a new order each epoch
+    assert clone(est).fit(X, y).batches_seen_ == first  # the same seed, the same order
+    unshuffled = clone(est).set_params(iterator_train__shuffle=False).fit(X, y).batches_seen_
+    assert all(len(set(b)) == 1 for b in unshuffled)
