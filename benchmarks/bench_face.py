@@ -10,6 +10,8 @@ thread), after one warm-up frame:
   grayscale frame with OpenCV's default settings (how the cascade is usually
   called by hand);
 - HaarCascadeDetector with several ``working_size`` values and cascades;
+- BlazeFaceDetector (both models, one LiteRT thread), when ``ai-edge-litert``
+  is installed (``pip install skemotion[blazeface]``);
 - the whole FaceCropper transform (detect, track, crop to 112x112), with
   ``detect_every`` 1 and 3.
 
@@ -30,7 +32,7 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from skemotion.face import FaceCropper, HaarCascadeDetector, import_cv2
+from skemotion.face import BlazeFaceDetector, FaceCropper, HaarCascadeDetector, import_cv2
 from skemotion.face._testing import draw_faces
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "crema-d" / "VideoFlash"
@@ -87,6 +89,19 @@ def main():
 
         ref_s, out = time_per_frame(reference, frames)
         rows.append(("reference: detectMultiScale, full size", ref_s, out))
+        try:
+            import ai_edge_litert.interpreter  # noqa: F401
+
+            blazeface = [
+                ("BlazeFaceDetector() [full_range, 192 px]", BlazeFaceDetector()),
+                (
+                    "BlazeFaceDetector(model='short_range') [128 px]",
+                    BlazeFaceDetector(model="short_range"),
+                ),
+            ]
+        except ImportError:
+            print("ai-edge-litert not installed: no BlazeFaceDetector rows\n")
+            blazeface = []
         for label, detector in [
             ("HaarCascadeDetector() [default: alt2, 240 px]", HaarCascadeDetector()),
             ("HaarCascadeDetector(working_size=160)", HaarCascadeDetector(working_size=160)),
@@ -95,6 +110,7 @@ def main():
                 "HaarCascadeDetector(cascade='frontalface_default', min_neighbors=5)",
                 HaarCascadeDetector(cascade="frontalface_default", min_neighbors=5),
             ),
+            *blazeface,
         ]:
             def run(frame, detector=detector):
                 boxes = detector.detect(frame)
@@ -102,8 +118,9 @@ def main():
 
             seconds, out = time_per_frame(run, frames)
             rows.append((label, seconds, out))
-        for every in (1, 3):
-            cropper = FaceCropper(size=112, detect_every=every, on_no_face="center")
+        croppers = [(1, "haar"), (3, "haar")] + ([(1, "blazeface")] if blazeface else [])
+        for every, name in croppers:
+            cropper = FaceCropper(size=112, detect_every=every, on_no_face="center", detector=name)
             cropper.transform(X[:1, :1])  # warm-up
             wall, cpu = time.perf_counter(), time.process_time()
             faces = cropper.detect(X)
@@ -114,7 +131,8 @@ def main():
             boxes = [b if f else None for b, f in zip(faces.boxes.reshape(-1, 4), faces.found.ravel())]
             if every > 1:  # rate over examined frames; 'on face' over all tracked boxes
                 boxes = list(faces.boxes.reshape(-1, 4))
-            rows.append((f"FaceCropper(detect_every={every}).transform -> 112x112", seconds, boxes))
+            label = "detector='blazeface'" if name == "blazeface" else f"detect_every={every}"
+            rows.append((f"FaceCropper({label}).transform -> 112x112", seconds, boxes))
 
     print("cpu = process CPU time per frame (1 thread: the speed on an idle core); wall = elapsed")
     print(

@@ -2,13 +2,17 @@
 
 Needs OpenCV (``pip install skemotion[face]``); the default detector's model
 (OpenCV's Haar cascade) ships inside the OpenCV wheel, so nothing is downloaded.
+The faster optional ``BlazeFaceDetector`` runs MediaPipe's BlazeFace models,
+which ship inside skemotion, with LiteRT (``pip install skemotion[blazeface]``).
 """
 
+from ._blazeface import BlazeFaceDetector
 from ._cropper import FaceCropper, FaceMasker
 from ._detectors import FaceDetector, HaarCascadeDetector, get_detector, import_cv2
 from ._tracking import box_iou, center_box, track_boxes
 
 __all__ = [
+    "BlazeFaceDetector",
     "FaceCropper",
     "FaceDetector",
     "FaceMasker",

@@ -98,9 +98,10 @@ class FaceCropper(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
 
     Parameters
     ----------
-    detector : {"haar"} or FaceDetector, default="haar"
-        The face detector: ``"haar"`` is :class:`HaarCascadeDetector` with its
-        defaults; pass an instance to change its settings or plug in your own
+    detector : {"haar", "blazeface"} or FaceDetector, default="haar"
+        The face detector: ``"haar"`` is :class:`HaarCascadeDetector` and
+        ``"blazeface"`` :class:`BlazeFaceDetector` (faster; needs ``pip install
+        skemotion[blazeface]``), each with its defaults; pass an instance to change its settings or plug in your own
         :class:`FaceDetector` subclass. An instance's parameters are searchable
         as ``detector__<name>`` (e.g. ``detector__min_neighbors``).
     mode : {"crop", "mask"}, default="crop"
@@ -159,7 +160,7 @@ class FaceCropper(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """
 
     _parameter_constraints = {
-        "detector": [Options({"haar"}), FaceDetector],
+        "detector": [Options({"haar", "blazeface"}), FaceDetector],
         "mode": [Options({"crop", "mask"})],
         "size": [Interval(int, 1, None, closed="left"), None],
         "margin": [Interval(float, 0, None, closed="left")],
@@ -475,7 +476,7 @@ class FaceMasker(FaceCropper):
 
     Parameters
     ----------
-    detector : {"haar"} or FaceDetector, default="haar"
+    detector : {"haar", "blazeface"} or FaceDetector, default="haar"
         The face detector (see :class:`FaceCropper`).
     size : int or None, default=None
         ``None`` keeps the frames' size; an int crops a square of that side

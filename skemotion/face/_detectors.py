@@ -1,5 +1,7 @@
 """Face detectors: a small pluggable interface and the OpenCV Haar cascade shipped with OpenCV.
 
+``BlazeFaceDetector`` (MediaPipe's models, run with LiteRT) lives in ``_blazeface.py``.
+
 A detector maps one frame to an array of candidate boxes ``(k, 5)`` holding
 ``x0, y0, x1, y1, score`` in the pixel coordinates of that frame. Detectors are
 plain parameter holders (``get_params`` / ``set_params`` like an estimator, so
@@ -121,6 +123,7 @@ class FaceDetector(_Params):
     See Also
     --------
     HaarCascadeDetector : The default detector, OpenCV's Viola-Jones cascade.
+    BlazeFaceDetector : MediaPipe's BlazeFace network (``pip install skemotion[blazeface]``).
 
     Examples
     --------
@@ -383,7 +386,11 @@ class HaarCascadeDetector(FaceDetector):
         return boxes[np.argsort(-area, kind="stable")]
 
 
-_DETECTORS = {"haar": HaarCascadeDetector}
+def _registry():
+    """Detector names accepted by ``get_detector`` (BlazeFace imported lazily: no cycle)."""
+    from ._blazeface import BlazeFaceDetector
+
+    return {"blazeface": BlazeFaceDetector, "haar": HaarCascadeDetector}
 
 
 def get_detector(detector):
@@ -391,8 +398,10 @@ def get_detector(detector):
 
     Parameters
     ----------
-    detector : {"haar"} or FaceDetector
-        A registered name, or an instance (returned unchanged).
+    detector : {"haar", "blazeface"} or FaceDetector
+        A registered name (``"haar"``: :class:`HaarCascadeDetector`,
+        ``"blazeface"``: :class:`BlazeFaceDetector`, which needs ``pip install
+        skemotion[blazeface]``), or an instance (returned unchanged).
 
     Returns
     -------
@@ -404,12 +413,13 @@ def get_detector(detector):
     >>> get_detector("haar")
     HaarCascadeDetector()
     """
-    if isinstance(detector, str) and detector in _DETECTORS:
-        return _DETECTORS[detector]()
+    registry = _registry()
+    if isinstance(detector, str) and detector in registry:
+        return registry[detector]()
     if isinstance(detector, FaceDetector):
         return detector
     raise ValueError(
         "The 'detector' parameter must be a str among "
-        f"{{{', '.join(repr(k) for k in sorted(_DETECTORS))}}} or a FaceDetector instance. "
+        f"{{{', '.join(repr(k) for k in sorted(registry))}}} or a FaceDetector instance. "
         f"Got {detector!r} instead."
     )

@@ -278,7 +278,7 @@ def test_clone_and_pickle_round_trip(faces):
         ({"detect_every": 0}, "The 'detect_every' parameter of FaceCropper must be an int in the range [1, inf). Got 0 instead."),
         ({"before_first": "prev"}, "The 'before_first' parameter of FaceCropper must be a str among {'center', 'error', 'next'}. Got 'prev' instead."),
         ({"on_no_face": "skip"}, "The 'on_no_face' parameter of FaceCropper must be a str among {'center', 'error', 'full'}. Got 'skip' instead."),
-        ({"detector": "yunet"}, "The 'detector' parameter of FaceCropper must be a str among {'haar'} or an instance of 'FaceDetector'. Got 'yunet' instead."),
+        ({"detector": "yunet"}, "The 'detector' parameter of FaceCropper must be a str among {'blazeface', 'haar'} or an instance of 'FaceDetector'. Got 'yunet' instead."),
     ],
 )
 def test_bad_parameters_raise_in_fit_and_transform(params, msg):
