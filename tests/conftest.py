@@ -52,3 +52,19 @@ def pytest_configure(config):
         import torch
 
         torch.set_num_threads(1)
+
+
+def pytest_terminal_summary(terminalreporter):
+    # Figures a test attached to its report (``user_properties``, e.g. the identity-
+    # leakage scores) are printed at the end: under pytest-xdist a worker's own
+    # output never reaches the terminal, its reports do.
+    lines = []
+    for report in terminalreporter.stats.get("passed", []):
+        figures = [(k, v) for k, v in getattr(report, "user_properties", ()) if isinstance(v, float)]
+        if report.when == "call" and figures:
+            shown = ", ".join(f"{k} = {v:.3f}" for k, v in figures)
+            lines.append(f"{report.nodeid.split('::')[-1]}: {shown}")
+    if lines:
+        terminalreporter.section("measured figures")
+        for line in lines:
+            terminalreporter.line(line)

@@ -92,7 +92,7 @@ def test_cnn_lstm_fits_the_real_clips(synthetic_corpus, clips):
     """Check CNNLSTM learns 4-frame uint8 clips of the corpus (training accuracy)."""
     y = synthetic_corpus.target
     model = CNNLSTMClassifier(
-        module__hidden_size=32, max_epochs=25, lr=3e-3, batch_size=8, random_state=0
+        module__hidden_size=32, max_epochs=25, lr=1e-3, batch_size=8, random_state=0
     )
     model.fit(clips[:, ::2], y)
     assert (model.predict(clips[:, ::2]) == y).mean() >= 0.9
