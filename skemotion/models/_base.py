@@ -640,7 +640,9 @@ class _SkorchConventions:
 
         The first call (or a call on an unfitted estimator) is ``fit``. Later
         calls validate ``X`` against the fitted layout; classifiers need the
-        same classes as the first call.
+        same classes as the first call. With an int ``random_state`` each call
+        draws its own shuffles and dropout masks from a stream keyed by the
+        epochs already trained, so a sequence of calls is reproducible.
 
         Parameters
         ----------
@@ -664,6 +666,10 @@ class _SkorchConventions:
         y = self._check_y(y, len(X))
         y_train = self._encode_more_targets(y)
         seed = seed_int(self.random_state)
+        if seed is not None:
+            # a stream of its own per call (keyed by the epochs done so far), so later
+            # calls do not replay the first call's shuffles and dropout masks
+            seed = int(np.random.SeedSequence([seed, len(self.history_)]).generate_state(1)[0])
         with torch_threads(self._threads()), _seeded(seed, self.device_):
             type(self).__mro__[self._net_index()].partial_fit(self, X, y_train, **fit_params)
         return self

@@ -449,3 +449,19 @@ def test_training_batches_are_shuffled_in_a_seeded_order():
     assert clone(est).fit(X, y).batches_seen_ == first  # the same seed, the same order
     unshuffled = clone(est).set_params(iterator_train__shuffle=False).fit(X, y).batches_seen_
     assert all(len(set(b)) == 1 for b in unshuffled)
+
+
+def test_partial_fit_calls_draw_new_seeded_orders():
+    """Check each partial_fit call shuffles afresh, and the whole sequence is reproducible."""
+    X, y = _seq(n=24)
+    est = SequenceLSTMClassifier(
+        max_epochs=1, batch_size=8, random_state=0, callbacks=[("b", _RecordBatches())]
+    )
+    est.fit(X, y)
+    first = est.batches_seen_
+    est.partial_fit(X, y)
+    second = est.batches_seen_
+    assert second != first  # not a replay of the first call's order
+    again = clone(est).fit(X, y)
+    again.partial_fit(X, y)
+    assert again.batches_seen_ == second
