@@ -95,6 +95,13 @@ def _labelled(bunch):
     return np.asarray(names, dtype=object)[np.asarray(bunch.target)], names
 
 
+def _classification(bunch, what):
+    """``Data`` of a loader's classification Bunch, described as ``what``."""
+    y, names = _labelled(bunch)
+    return Data(np.asarray(bunch.data, dtype=object), y, np.asarray(bunch.groups), names,
+                "classification", f"{what}, {len(y)} samples")
+
+
 def _ravdess(args, modality):
     from ..datasets import load_ravdess
 
@@ -102,9 +109,7 @@ def _ravdess(args, modality):
     # 03-* wav (audio only), 02-* mp4 (video, no sound), 01-* mp4 (audio-visual).
     with user_errors():
         bunch = load_ravdess(root, modality=modality)
-    y, names = _labelled(bunch)
-    return Data(np.asarray(bunch.data, dtype=object), y, np.asarray(bunch.groups), names,
-                "classification", f"ravdess ({modality} files) from {root}, {len(y)} samples")
+    return _classification(bunch, f"ravdess ({modality} files) from {root}")
 
 
 def _crema_d(args, modality):
@@ -114,9 +119,7 @@ def _crema_d(args, modality):
     # VideoFlash .flv clips carry the voice too: the same files serve video and audiovisual.
     with user_errors():
         bunch = load_crema_d(root, modality="audio" if modality == "audio" else "video")
-    y, names = _labelled(bunch)
-    return Data(np.asarray(bunch.data, dtype=object), y, np.asarray(bunch.groups), names,
-                "classification", f"crema-d ({modality}) from {root}, {len(y)} samples")
+    return _classification(bunch, f"crema-d ({modality}) from {root}")
 
 
 def _dfew(args, modality):
@@ -152,7 +155,8 @@ def _recola(args, modality):
     keep = (frame["n_valid"] > 0).to_numpy()  # a window without ratings has no target
     return Data(np.asarray(bunch.data, dtype=object)[keep], np.asarray(bunch.target, dtype=np.float32)[keep],
                 np.asarray(bunch.groups)[keep], None, "regression",
-                f"recola valence ({modality}) from {root}, {int(keep.sum())} windows of {WINDOW:g} s",
+                f"recola valence ({modality}) from {root}, {int(keep.sum())} windows of {WINDOW:g} s"
+                + (f" ({int((~keep).sum())} without ratings left out)" if not keep.all() else ""),
                 _timeline(frame["session"].to_numpy()[keep], frame["start"].to_numpy()[keep],
                           frame["end"].to_numpy()[keep]),
                 group_name="session")
