@@ -237,7 +237,7 @@ class FrameCNNClassifier(_NetClassifier):
 
 """,
         "FrameCNNNet",
-        """``module__backbone`` ("simple"; also "quadrant", "vgg16", "resnet18", "resnet34", "resnet50"), ``module__weights`` (None; a local state-dict file, never downloaded), ``module__freeze`` (False), ``module__dropout`` (0.0), ``module__temporal_pooling`` ("mean" or "max").""",
+        """``module__backbone`` ("simple"; also "quadrant", "vgg16", "resnet18", "resnet34", "resnet50"), ``module__weights`` (None; a local state-dict file, never downloaded), ``module__freeze`` (False), ``module__dropout`` (0.0), ``module__temporal_pooling`` ("mean" or "max"), ``module__batch_norm`` (True), ``module__input_norm`` ("channel").""",
     ) + """
     See Also
     --------
@@ -270,7 +270,7 @@ class CNNLSTMClassifier(_NetClassifier):
 
 """,
         "CNNLSTMNet",
-        """``module__backbone`` ("simple"), ``module__weights`` (None), ``module__freeze`` (False), ``module__hidden_size`` (64), ``module__num_layers`` (1), ``module__bidirectional`` (False), ``module__dropout`` (0.0), ``module__pooling`` ("last").""",
+        """``module__backbone`` ("simple"), ``module__weights`` (None), ``module__freeze`` (False), ``module__hidden_size`` (64), ``module__num_layers`` (1), ``module__bidirectional`` (False), ``module__dropout`` (0.0), ``module__pooling`` ("last"), ``module__batch_norm`` (True), ``module__input_norm`` ("channel").""",
     ) + """
     See Also
     --------
@@ -304,7 +304,7 @@ class ConvLSTMClassifier(_NetClassifier):
 
 """,
         "ConvLSTMNet",
-        """``module__hidden_channels`` (16), ``module__num_layers`` (2), ``module__kernel_size`` (3), ``module__input_pool`` (2), ``module__dropout`` (0.0).""",
+        """``module__hidden_channels`` (32), ``module__num_layers`` (1), ``module__kernel_size`` (3), ``module__stem_channels`` ((16, 32)), ``module__head_pool`` (4), ``module__dropout`` (0.0), ``module__input_norm`` ("channel").""",
     ) + """
     Examples
     --------
@@ -336,7 +336,7 @@ class C3DLSTMClassifier(_NetClassifier):
 
 """,
         "C3DLSTMNet",
-        """``module__n_blocks`` (5; the study's 5, 6 and 7-layer variants), ``module__base_filters`` (16), ``module__lstm_size`` (64), ``module__dense_size`` (32), ``module__dropout`` (0.2), ``module__negative_slope`` (0.01).""",
+        """``module__n_blocks`` (5; the study's 5, 6 and 7-layer variants), ``module__base_filters`` (16), ``module__lstm_size`` (64), ``module__dense_size`` (32), ``module__dropout`` (0.0), ``module__negative_slope`` (0.01), ``module__input_norm`` ("channel").""",
     ) + """
     Examples
     --------

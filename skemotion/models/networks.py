@@ -162,18 +162,24 @@ class SequenceLSTMNet(nn.Module):
 # --------------------------------------------------------------------------- #
 # 2-D backbones
 # --------------------------------------------------------------------------- #
+def _conv_block(in_channels, out_channels, batch_norm, pool=True):
+    """conv 3x3 -> [BatchNorm] -> ReLU -> [2x2 max pooling]."""
+    layers = [nn.Conv2d(in_channels, out_channels, 3, padding=1)]
+    if batch_norm:
+        layers.append(nn.BatchNorm2d(out_channels))
+    layers.append(nn.ReLU(inplace=True))
+    if pool:
+        layers.append(nn.MaxPool2d(2, ceil_mode=True))
+    return layers
+
+
 class _SimpleCNN(nn.Module):
     """conv 32 -> pool -> conv 64 -> pool -> dense 128 (the EEV study's custom CNN)."""
 
-    def __init__(self, in_channels, height, width):
+    def __init__(self, in_channels, height, width, batch_norm=True):
         super().__init__()
         self.features = nn.Sequential(
-            nn.Conv2d(in_channels, 32, 3, padding=1),
-            nn.ReLU(inplace=True),
-            nn.MaxPool2d(2, ceil_mode=True),
-            nn.Conv2d(32, 64, 3, padding=1),
-            nn.ReLU(inplace=True),
-            nn.MaxPool2d(2, ceil_mode=True),
+            *_conv_block(in_channels, 32, batch_norm), *_conv_block(32, 64, batch_norm)
         )
         h, w = -(-(-(-height // 2)) // 2), -(-(-(-width // 2)) // 2)
         self.dense = nn.Sequential(nn.Flatten(), nn.Linear(64 * h * w, 128), nn.ReLU(inplace=True))
@@ -190,17 +196,12 @@ class _QuadrantCNN(nn.Module):
     coarse spatial layout (which half of the face moved) in 4 x 256 features.
     """
 
-    def __init__(self, in_channels):
+    def __init__(self, in_channels, batch_norm=True):
         super().__init__()
         self.features = nn.Sequential(
-            nn.Conv2d(in_channels, 64, 3, padding=1),
-            nn.ReLU(inplace=True),
-            nn.MaxPool2d(2, ceil_mode=True),
-            nn.Conv2d(64, 128, 3, padding=1),
-            nn.ReLU(inplace=True),
-            nn.MaxPool2d(2, ceil_mode=True),
-            nn.Conv2d(128, 256, 3, padding=1),
-            nn.ReLU(inplace=True),
+            *_conv_block(in_channels, 64, batch_norm),
+            *_conv_block(64, 128, batch_norm),
+            *_conv_block(128, 256, batch_norm, pool=False),
         )
         self.quadrant_pool = nn.AdaptiveMaxPool2d(2)
         self.dense = nn.Sequential(nn.Flatten(), nn.Linear(4 * 256, 200), nn.ReLU(inplace=True))
@@ -350,7 +351,7 @@ def _load_weights(backbone, weights, name):
         ) from exc
 
 
-def make_backbone(name, in_channels, height, width, weights=None):
+def make_backbone(name, in_channels, height, width, weights=None, batch_norm=True):
     """Build a 2-D backbone that maps ``(N, C, H, W)`` to ``(N, out_features)``.
 
     Parameters
@@ -368,6 +369,12 @@ def make_backbone(name, in_channels, height, width, weights=None):
         Local file with a state dict for the backbone (``torch.save``); keys of
         a classifier head (``fc.*``, ``classifier.*``) are ignored, so a
         torchvision checkpoint loads as is. Nothing is downloaded.
+    batch_norm : bool, default=True
+        Batch normalisation after every convolution of ``"simple"`` and
+        ``"quadrant"`` (measured: steadier training and higher accuracy on
+        unseen actors, see the models guide); ``False`` gives the layers
+        exactly as published. VGG-16 and the ResNets keep torchvision's
+        layouts whatever this says, so their checkpoints load.
 
     Returns
     -------
@@ -384,9 +391,9 @@ def make_backbone(name, in_channels, height, width, weights=None):
     """
     _check_choice("backbone", name, BACKBONES, "make_backbone")
     if name == "simple":
-        backbone = _SimpleCNN(in_channels, height, width)
+        backbone = _SimpleCNN(in_channels, height, width, batch_norm)
     elif name == "quadrant":
-        backbone = _QuadrantCNN(in_channels)
+        backbone = _QuadrantCNN(in_channels, batch_norm)
     elif name == "vgg16":
         backbone = _VGG16(in_channels)
     else:
@@ -410,6 +417,10 @@ class FrameEncoder(nn.Module):
     freeze : bool, default=False
         Keep the backbone's parameters fixed (and its batch-norm statistics, by
         holding it in eval mode); only the layers after it train.
+    input_norm : {"channel", "frame", None}, default="channel"
+        See :func:`normalize_frames`.
+    batch_norm : bool, default=True
+        See :func:`make_backbone`.
 
     Examples
     --------
@@ -419,12 +430,22 @@ class FrameEncoder(nn.Module):
     torch.Size([2, 128])
     """
 
-    def __init__(self, frame_shape, backbone="simple", weights=None, freeze=False, input_norm="frame"):
+    def __init__(
+        self,
+        frame_shape,
+        backbone="simple",
+        weights=None,
+        freeze=False,
+        input_norm="channel",
+        batch_norm=True,
+    ):
         super().__init__()
         _check_norm(input_norm, type(self).__name__)
         self.input_norm = input_norm
         height, width, channels = (int(v) for v in frame_shape)
-        self.backbone = make_backbone(backbone, channels, height, width, weights=weights)
+        self.backbone = make_backbone(
+            backbone, channels, height, width, weights=weights, batch_norm=batch_norm
+        )
         self.out_features = self.backbone.out_features
         self.freeze = bool(freeze)
         if self.freeze:
@@ -442,14 +463,17 @@ class FrameEncoder(nn.Module):
 
 
 def normalize_frames(x, mode):
-    """Standardise each frame ``(..., H, W, C)`` (``mode="frame"``) or return it unchanged.
+    """Standardise each frame ``(..., H, W, C)`` or return it unchanged.
 
     Parameters
     ----------
     x : torch.Tensor of shape (..., height, width, channels)
         Float frames.
-    mode : {"frame", None}
-        ``"frame"``: zero mean and unit variance per frame.
+    mode : {"channel", "frame", None}
+        ``"channel"``: zero mean and unit variance per frame and colour
+        channel, which also removes colour casts and skin-tone hue;
+        ``"frame"``: zero mean and unit variance per frame over its pixels
+        and channels together; ``None``: unchanged.
 
     Returns
     -------
@@ -463,18 +487,23 @@ def normalize_frames(x, mode):
     >>> out = normalize_frames(torch.rand(2, 3, 8, 8, 3) * 0.2 + 0.5, "frame")
     >>> round(float(out[0, 1].mean()), 4), round(float(out[0, 1].std(unbiased=False)), 2)
     (0.0, 1.0)
+    >>> out = normalize_frames(torch.rand(2, 8, 8, 3) * torch.tensor([1.0, 0.5, 0.2]), "channel")
+    >>> [round(float(v), 2) for v in out[0].std(dim=(0, 1), unbiased=False)]
+    [1.0, 1.0, 1.0]
     """
     if mode is None:
         return x
-    mean = x.mean(dim=(-3, -2, -1), keepdim=True)
-    std = x.std(dim=(-3, -2, -1), keepdim=True, unbiased=False)
+    dims = (-3, -2, -1) if mode == "frame" else (-3, -2)
+    mean = x.mean(dim=dims, keepdim=True)
+    std = x.std(dim=dims, keepdim=True, unbiased=False)
     return (x - mean) / (std + 1e-5)
 
 
 def _check_norm(value, owner):
-    if value not in ("frame", None):
+    if value not in ("channel", "frame", None):
         raise ValueError(
-            f"The 'input_norm' parameter of {owner} must be 'frame' or None. Got {value!r} instead."
+            f"The 'input_norm' parameter of {owner} must be 'channel', 'frame' or None. "
+            f"Got {value!r} instead."
         )
 
 
@@ -506,12 +535,16 @@ class FrameCNNNet(nn.Module):
         Dropout before the head.
     temporal_pooling : {"mean", "max"}, default="mean"
         How frame features of a clip are pooled over time.
-    input_norm : {"frame", None}, default="frame"
-        ``"frame"`` standardises every frame to zero mean and unit variance
-        over its pixels and channels, which removes the lighting, skin-tone
+    input_norm : {"channel", "frame", None}, default="channel"
+        ``"channel"`` standardises every frame and colour channel to zero mean
+        and unit variance, which removes the lighting, colour-cast, skin-tone
         and background level differences between actors so that expression
-        cues are comparable; ``None`` keeps the ``[0, 1]`` scaling of uint8
-        input (e.g. for pretrained weights that expect it).
+        cues are comparable; ``"frame"`` standardises over all channels
+        together; ``None`` keeps the ``[0, 1]`` scaling of uint8 input (e.g.
+        for pretrained weights that expect it).
+    batch_norm : bool, default=True
+        Batch normalisation in the ``"simple"`` and ``"quadrant"`` backbones;
+        see :func:`make_backbone`.
 
     Examples
     --------
@@ -531,11 +564,12 @@ class FrameCNNNet(nn.Module):
         freeze=False,
         dropout=0.0,
         temporal_pooling="mean",
-        input_norm="frame",
+        input_norm="channel",
+        batch_norm=True,
     ):
         super().__init__()
         _check_choice("temporal_pooling", temporal_pooling, ("mean", "max"), type(self).__name__)
-        self.encoder = FrameEncoder(frame_shape, backbone, weights, freeze, input_norm)
+        self.encoder = FrameEncoder(frame_shape, backbone, weights, freeze, input_norm, batch_norm)
         self.temporal_pooling = temporal_pooling
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(self.encoder.out_features, n_outputs)
@@ -576,12 +610,11 @@ class CNNLSTMNet(nn.Module):
         Dropout between LSTM layers and before the head.
     pooling : {"last", "mean", "attention"}, default="last"
         How the LSTM outputs are pooled over time.
-    input_norm : {"frame", None}, default="frame"
-        ``"frame"`` standardises every frame to zero mean and unit variance
-        over its pixels and channels, which removes the lighting, skin-tone
-        and background level differences between actors so that expression
-        cues are comparable; ``None`` keeps the ``[0, 1]`` scaling of uint8
-        input (e.g. for pretrained weights that expect it).
+    input_norm : {"channel", "frame", None}, default="channel"
+        How each frame is standardised; see :class:`FrameCNNNet`.
+    batch_norm : bool, default=True
+        Batch normalisation in the ``"simple"`` and ``"quadrant"`` backbones;
+        see :func:`make_backbone`.
 
     Examples
     --------
@@ -603,10 +636,11 @@ class CNNLSTMNet(nn.Module):
         bidirectional=False,
         dropout=0.0,
         pooling="last",
-        input_norm="frame",
+        input_norm="channel",
+        batch_norm=True,
     ):
         super().__init__()
-        self.encoder = FrameEncoder(frame_shape, backbone, weights, freeze, input_norm)
+        self.encoder = FrameEncoder(frame_shape, backbone, weights, freeze, input_norm, batch_norm)
         self.lstm = _LSTMBlock(
             self.encoder.out_features, hidden_size, num_layers, bidirectional, dropout, pooling
         )
@@ -691,9 +725,17 @@ class ConvLSTMCell(nn.Module):
 class ConvLSTMNet(nn.Module):
     """A stack of convolutional LSTM cells over clips ``(N, T, H, W, C)``, then a head.
 
-    Frames are optionally max-pooled by ``input_pool`` before the first cell
-    (the recurrence is the expensive part). The last hidden map of the top
-    cell is averaged over space and fed to a linear head.
+    Each frame first goes through a small convolutional stem (conv 3x3 ->
+    BatchNorm -> ReLU -> 2x2 max pooling per entry of ``stem_channels``), so
+    that the cells see features whose receptive field covers a mouth or a
+    brow and the recurrence runs on smaller maps. The last hidden map of the
+    top cell is average-pooled to a ``head_pool`` x ``head_pool`` grid, which
+    keeps where on the face something moved, and fed to a linear head.
+
+    Measured on the synthetic corpus (see the models guide): without the stem
+    (cells on raw pixels) and with a global average over space, the network
+    stayed at chance on unseen actors (0.27 for 4 classes); stem and a 4x4
+    grid gave 0.92 to 1.0 over three seeds.
 
     Parameters
     ----------
@@ -701,19 +743,23 @@ class ConvLSTMNet(nn.Module):
         ``(height, width, channels)``; set by the estimator.
     n_outputs : int
         Classes or targets; set by the estimator.
-    hidden_channels : int, default=16
+    hidden_channels : int, default=32
         Channels of every cell's hidden state.
-    num_layers : int, default=2
+    num_layers : int, default=1
         Stacked cells.
     kernel_size : int, default=3
         Odd kernel size of the cells' convolutions.
-    input_pool : int, default=2
-        Max-pooling factor applied to each frame before the first cell (1 = none).
+    stem_channels : tuple of int, default=(16, 32)
+        Output channels of the per-frame conv blocks before the first cell,
+        each halving the map; ``()`` feeds the pixels to the cells directly.
+    head_pool : int, default=4
+        Side of the grid the last hidden map is average-pooled to before the
+        head (1 = global average).
     dropout : float, default=0.0
         Dropout before the head.
-    input_norm : {"frame", None}, default="frame"
-        ``"frame"`` standardises every frame to zero mean and unit variance
-        (see :func:`normalize_frames`); ``None`` keeps the ``[0, 1]`` scaling.
+    input_norm : {"channel", "frame", None}, default="channel"
+        How each frame is standardised (see :func:`normalize_frames`);
+        ``None`` keeps the ``[0, 1]`` scaling.
 
     Examples
     --------
@@ -727,30 +773,40 @@ class ConvLSTMNet(nn.Module):
         self,
         frame_shape,
         n_outputs,
-        hidden_channels=16,
-        num_layers=2,
+        hidden_channels=32,
+        num_layers=1,
         kernel_size=3,
-        input_pool=2,
+        stem_channels=(16, 32),
+        head_pool=4,
         dropout=0.0,
-        input_norm="frame",
+        input_norm="channel",
     ):
         super().__init__()
         _check_norm(input_norm, type(self).__name__)
         self.input_norm = input_norm
         height, width, channels = (int(v) for v in frame_shape)
-        self.pool = nn.MaxPool2d(input_pool, ceil_mode=True) if input_pool > 1 else nn.Identity()
-        spatial = (-(-height // input_pool), -(-width // input_pool))
+        stem = []
+        for out_channels in stem_channels:
+            stem += _conv_block(channels, int(out_channels), batch_norm=True)
+            channels, height, width = int(out_channels), -(-height // 2), -(-width // 2)
+        self.stem = nn.Sequential(*stem)
         self.cells = nn.ModuleList(
-            ConvLSTMCell(channels if i == 0 else hidden_channels, hidden_channels, spatial, kernel_size)
+            ConvLSTMCell(
+                channels if i == 0 else hidden_channels, hidden_channels, (height, width), kernel_size
+            )
             for i in range(num_layers)
         )
+        with torch.no_grad():  # forget-gate bias 1: remember by default (Jozefowicz et al., 2015)
+            for cell in self.cells:
+                cell.conv.bias[hidden_channels : 2 * hidden_channels].fill_(1.0)
+        self.head_pool = nn.AdaptiveAvgPool2d(int(head_pool))
         self.dropout = nn.Dropout(dropout)
-        self.head = nn.Linear(hidden_channels, n_outputs)
+        self.head = nn.Linear(hidden_channels * int(head_pool) ** 2, n_outputs)
 
     def forward(self, X):
         X = normalize_frames(X, self.input_norm)
         n, t = X.shape[:2]
-        frames = self.pool(X.reshape(n * t, *X.shape[2:]).permute(0, 3, 1, 2))
+        frames = self.stem(X.reshape(n * t, *X.shape[2:]).permute(0, 3, 1, 2))
         seq = frames.reshape(n, t, *frames.shape[1:])
         for cell in self.cells:
             state = None
@@ -759,7 +815,7 @@ class ConvLSTMNet(nn.Module):
                 state = cell(seq[:, step], state)
                 outputs.append(state[0])
             seq = torch.stack(outputs, dim=1)
-        last = seq[:, -1].mean(dim=(2, 3))
+        last = self.head_pool(seq[:, -1]).flatten(1)
         return self.head(self.dropout(last))
 
 
@@ -790,13 +846,16 @@ class C3DLSTMNet(nn.Module):
         LSTM hidden units.
     dense_size : int, default=32
         Units of the dense layer before the head.
-    dropout : float, default=0.2
-        Spatial dropout in the blocks and dropout after the dense layer.
+    dropout : float, default=0.0
+        Spatial dropout in the blocks and dropout after the dense layer (the
+        CREMA-D study's regularisation; measured on the 48 training clips of a
+        synthetic fold: 0.2 lowered accuracy on unseen actors from 0.91 to
+        0.69, so it is off by default).
     negative_slope : float, default=0.01
         LeakyReLU slope.
-    input_norm : {"frame", None}, default="frame"
-        ``"frame"`` standardises every frame to zero mean and unit variance
-        (see :func:`normalize_frames`); ``None`` keeps the ``[0, 1]`` scaling.
+    input_norm : {"channel", "frame", None}, default="channel"
+        How each frame is standardised (see :func:`normalize_frames`);
+        ``None`` keeps the ``[0, 1]`` scaling.
 
     Examples
     --------
@@ -814,9 +873,9 @@ class C3DLSTMNet(nn.Module):
         base_filters=16,
         lstm_size=64,
         dense_size=32,
-        dropout=0.2,
+        dropout=0.0,
         negative_slope=0.01,
-        input_norm="frame",
+        input_norm="channel",
     ):
         super().__init__()
         _check_norm(input_norm, type(self).__name__)
@@ -883,9 +942,12 @@ class FusionNet(nn.Module):
         Units of the joint dense layer (``fusion="mid"``).
     dropout : float, default=0.0
         Dropout before the head(s).
-    input_norm : {"frame", None}, default="frame"
-        ``"frame"`` standardises every frame to zero mean and unit variance
-        (see :func:`normalize_frames`); ``None`` keeps the ``[0, 1]`` scaling.
+    input_norm : {"channel", "frame", None}, default="channel"
+        How each frame is standardised (see :func:`normalize_frames`);
+        ``None`` keeps the ``[0, 1]`` scaling.
+    batch_norm : bool, default=True
+        Batch normalisation in the ``"simple"`` and ``"quadrant"`` video
+        backbones; see :func:`make_backbone`.
 
     Examples
     --------
@@ -910,12 +972,13 @@ class FusionNet(nn.Module):
         audio_hidden_size=64,
         fusion_size=64,
         dropout=0.0,
-        input_norm="frame",
+        input_norm="channel",
+        batch_norm=True,
     ):
         super().__init__()
         _check_choice("fusion", fusion, ("mid", "late"), type(self).__name__)
         self.fusion = fusion
-        self.encoder = FrameEncoder(frame_shape, backbone, weights, freeze, input_norm)
+        self.encoder = FrameEncoder(frame_shape, backbone, weights, freeze, input_norm, batch_norm)
         self.video_lstm = _LSTMBlock(self.encoder.out_features, video_hidden_size, 1, False, 0.0, "last")
         self.audio_lstm = _LSTMBlock(n_audio_features, audio_hidden_size, 1, False, 0.0, "last")
         self.dropout = nn.Dropout(dropout)

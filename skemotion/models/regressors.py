@@ -171,7 +171,8 @@ class FrameCNNRegressor(_NetRegressor):
         "FrameCNNNet",
         """``module__backbone`` ("simple", "quadrant", "vgg16", "resnet18", "resnet34",
         "resnet50"), ``module__weights`` (None), ``module__freeze`` (False),
-        ``module__dropout`` (0.0), ``module__temporal_pooling`` ("mean").""",
+        ``module__dropout`` (0.0), ``module__temporal_pooling`` ("mean"),
+        ``module__batch_norm`` (True), ``module__input_norm`` ("channel").""",
     ) + """
     Examples
     --------
@@ -199,7 +200,8 @@ class CNNLSTMRegressor(_NetRegressor):
         "CNNLSTMNet",
         """``module__backbone`` ("simple"), ``module__weights`` (None), ``module__freeze``
         (False), ``module__hidden_size`` (64), ``module__num_layers`` (1),
-        ``module__bidirectional`` (False), ``module__dropout`` (0.0), ``module__pooling`` ("last").""",
+        ``module__bidirectional`` (False), ``module__dropout`` (0.0), ``module__pooling`` ("last"),
+        ``module__batch_norm`` (True), ``module__input_norm`` ("channel").""",
     ) + """
     Examples
     --------
@@ -225,8 +227,9 @@ class ConvLSTMRegressor(_NetRegressor):
     float in [0, 1].
 """,
         "ConvLSTMNet",
-        """``module__hidden_channels`` (16), ``module__num_layers`` (2),
-        ``module__kernel_size`` (3), ``module__input_pool`` (2), ``module__dropout`` (0.0).""",
+        """``module__hidden_channels`` (32), ``module__num_layers`` (1),
+        ``module__kernel_size`` (3), ``module__stem_channels`` ((16, 32)), ``module__head_pool`` (4),
+        ``module__dropout`` (0.0), ``module__input_norm`` ("channel").""",
     ) + """
     Examples
     --------
@@ -255,7 +258,7 @@ class C3DLSTMRegressor(_NetRegressor):
         "C3DLSTMNet",
         """``module__n_blocks`` (5; 5, 6 or 7 for the CREMA-D variants),
         ``module__base_filters`` (16), ``module__lstm_size`` (64), ``module__dense_size`` (32),
-        ``module__dropout`` (0.2), ``module__negative_slope`` (0.01).""",
+        ``module__dropout`` (0.0), ``module__negative_slope`` (0.01), ``module__input_norm`` ("channel").""",
     ) + """
     Examples
     --------

@@ -6,22 +6,28 @@ Figures measured on the 32-clip corpus (4 classes, 4 actors, 1 s at 15 fps):
   0.78 mean accuracy with attention pooling (chance 0.25; 0.80 on 64 clips).
   Asserted: >= 0.6.
 - On the pipeline a user would build, FrameSampler (8 frames at 64x64) ->
-  FaceCropper(size=32) -> model with the default per-frame standardisation
-  (``module__input_norm="frame"``), GroupKFold(4) by actor on 64 clips, shuffled
-  batches: CNNLSTM 0.91, FrameCNN 0.86; C3DLSTM 0.47 and ConvLSTM 0.27 at their
-  default sizes. The issue's 0.9 target is reached by CNNLSTM only; this is
-  reported, not hidden. Asserted below: FrameCNN and CNNLSTM >= 0.65 on unseen
-  actors (chance 0.25; for 64 test clips P(acc >= 0.65) under chance is below
-  1e-8), and that they fit the decoded clips.
+  FaceCropper(size=32) -> model with its defaults, GroupKFold(4) by actor on 64
+  clips, batch 8, 30 epochs (ConvLSTM 20), seeds 0 / 1 / 2: FrameCNN 0.969 /
+  0.969 / 1.0, CNNLSTM 0.938 / 0.938 / 0.984, ConvLSTM 0.969 / 0.906 / 1.0,
+  C3DLSTM 0.906 / 0.766 / 0.938 (docs/user_guide/models.rst says what got
+  there). Asserted at seed 0: the issue's 0.9 for FrameCNN, CNNLSTM and
+  ConvLSTM; 0.7 for C3DLSTM, whose spread over seeds makes 0.9 a matter of luck
+  (for 64 test clips P(acc >= 0.7) under chance is below 1e-10).
 """
 
 import numpy as np
 import pytest
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.model_selection import GroupKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 
-from skemotion.models import CNNLSTMClassifier, FrameCNNClassifier, SequenceLSTMClassifier
+from skemotion.models import (
+    C3DLSTMClassifier,
+    CNNLSTMClassifier,
+    ConvLSTMClassifier,
+    FrameCNNClassifier,
+    SequenceLSTMClassifier,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -111,15 +117,23 @@ def face_crops(tmp_path_factory):
     return crops, corpus.target, corpus.groups
 
 
-@pytest.mark.parametrize(
-    "model",
-    [FrameCNNClassifier(max_epochs=20, batch_size=16, random_state=0),
-     CNNLSTMClassifier(module__hidden_size=32, max_epochs=20, batch_size=16, random_state=0)],
-    ids=["FrameCNN", "CNNLSTM"],
-)
-def test_video_models_generalise_to_unseen_actors(face_crops, model):
-    """Check that frame models on face crops recognise expressions of actors never seen in training."""
+# Settings measured with three seeds (0, 1, 2) on these crops; see the module docstring.
+_VIDEO_MODELS = {
+    "FrameCNN": (FrameCNNClassifier(max_epochs=30, batch_size=8, random_state=0), 0.9),
+    "CNNLSTM": (
+        CNNLSTMClassifier(module__hidden_size=32, max_epochs=30, batch_size=8, random_state=0),
+        0.9,
+    ),
+    "ConvLSTM": (ConvLSTMClassifier(max_epochs=20, batch_size=8, random_state=0), 0.9),
+    "C3DLSTM": (C3DLSTMClassifier(max_epochs=30, batch_size=8, random_state=0), 0.7),
+}
+
+
+@pytest.mark.parametrize("name", list(_VIDEO_MODELS))
+def test_video_models_generalise_to_unseen_actors(face_crops, name, record_property):
+    """Check that video models on face crops recognise expressions of actors never seen in training."""
+    model, floor = _VIDEO_MODELS[name]
     X, y, groups = face_crops
-    scores = cross_val_score(model, X, y, groups=groups, cv=GroupKFold(4))
-    print(f"\n{type(model).__name__} on unseen actors: {np.round(scores, 2)} mean {scores.mean():.3f}")
-    assert scores.mean() >= 0.65
+    scores = cross_val_score(clone(model), X, y, groups=groups, cv=GroupKFold(4))
+    record_property(f"{name} accuracy on unseen actors", round(float(scores.mean()), 3))
+    assert scores.mean() >= floor, scores

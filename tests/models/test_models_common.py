@@ -43,8 +43,19 @@ SKORCH_INIT = (
 )
 
 
+CONV_SUBSET = (
+    "float32 convolution on CPU is not bitwise invariant to the batch size: oneDNN picks its "
+    "kernel by batch shape, so a regressor's predictions on a subset can differ in the 7th digit "
+    "(3.6e-7 measured for C3DLSTM and ConvLSTM on one CPU, exact on the CI machine; class "
+    "predictions are unaffected); non-strict, as it depends on the CPU"
+)
+
+
 def _expected_failed_checks(estimator):
-    return {"check_no_attributes_set_in_init": SKORCH_INIT}
+    expected = {"check_no_attributes_set_in_init": SKORCH_INIT}
+    if any(name in type(estimator).__name__ for name in ("C3DLSTMRegressor", "ConvLSTMRegressor")):
+        expected["check_methods_subset_invariance"] = CONV_SUBSET
+    return expected
 
 
 # settings that learn sklearn's small 2-D problems (read as one time step) in ~1 s
@@ -262,10 +273,10 @@ _CHECK_PARAMS = dict(
     max_epochs=10, batch_size=64, random_state=0, torch_num_threads=1, module__input_norm=None
 )
 _VIDEO_CHECK_PARAMS = {
-    "FrameCNN": dict(lr=0.02),
-    "CNNLSTM": dict(lr=0.005, module__hidden_size=8),
+    "FrameCNN": dict(lr=0.005),
+    "CNNLSTM": dict(lr=0.002, module__hidden_size=8),
     "ConvLSTM": dict(
-        lr=0.05, module__hidden_channels=8, module__num_layers=1, module__input_pool=1
+        lr=0.01, module__hidden_channels=8, module__stem_channels=(8,), module__head_pool=2
     ),
     "C3DLSTM": dict(lr=0.02, module__base_filters=8, module__n_blocks=3, module__dropout=0.0),
     "Fusion": dict(
