@@ -10,6 +10,7 @@ from threadpoolctl import threadpool_limits
 
 from ..utils import Interval, Options, validate_params
 from ._checks import check_input_features, check_stft_params, check_waveforms
+from ._pitch import pitch_track
 from ._spectrogram import _check_short, _stft
 
 __all__ = ["SpectralFeatures", "FEATURES", "STATISTICS"]
@@ -27,6 +28,8 @@ FEATURES = (
     "zcr",
     "rms",
     "chroma",
+    "f0",
+    "voicing",
 )
 #: Names accepted by ``SpectralFeatures(pool=...)``.
 STATISTICS = ("mean", "std", "min", "max", "skew", "kurtosis")
@@ -196,11 +199,29 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
                              each rectangular frame
     chroma     12            ``feature.chroma_stft(S=P)``, tuning estimated per clip
                              (0 where no pitch is found)
+    f0         1             fundamental frequency in semitones from ``yin`` between
+                             ``f0_min`` and ``f0_max``, relative to the clip's median
+                             voiced f0 (``f0_reference="clip"``) or to 27.5 Hz;
+                             median-filtered over 5 voiced frames, unvoiced frames
+                             interpolated between their voiced neighbours (**)
+    voicing    1             1 where the frame is voiced, else 0 (**)
     ========== ============= ==========================================================
 
     (*) computed to librosa's definition with fewer passes over the data (one
     matrix product for centroid and bandwidth, one cumulative sum over the
     signal for zcr) and equal to the librosa call within float rounding.
+
+    (**) a frame is voiced when its normalised autocorrelation at the YIN lag
+    is at least ``voicing_threshold`` and it is within 40 dB of the clip's
+    loudest frame. YIN's frame is the smallest power of 2 that is at least
+    ``n_fft`` and two periods of ``f0_min``, centred on the STFT frame's centre.
+    Pitch relative to the clip removes the speaker's pitch level (a man's and a
+    woman's voice differ by about an octave, more than emotions move it), so
+    its range, slope and jitter carry the expression: on the synthetic corpus
+    (GroupKFold by actor), adding ``f0`` and ``voicing`` to the seven default
+    features lifts a logistic regression on their means and stds from 0.83 to
+    0.88 accuracy on unseen actors (64 clips of 4 actors; 0.90 to 0.95 on 128
+    clips of 8 actors).
 
     Parameters
     ----------
@@ -208,7 +229,8 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
 "rolloff", "flatness", "zcr", "rms")
         Features to compute, in output order, from ``"mfcc"``, ``"mel"``,
         ``"centroid"``, ``"bandwidth"``, ``"rolloff"``, ``"flux"``,
-        ``"flatness"``, ``"contrast"``, ``"zcr"``, ``"rms"``, ``"chroma"``.
+        ``"flatness"``, ``"contrast"``, ``"zcr"``, ``"rms"``, ``"chroma"``,
+        ``"f0"``, ``"voicing"``.
     pool : str, list of str or None, default=("mean", "std")
         Statistics over time, from ``"mean"``, ``"std"``, ``"min"``, ``"max"``,
         ``"skew"``, ``"kurtosis"``; ``None`` returns the frame-level sequence.
@@ -251,6 +273,16 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
     contrast_fmin : float, default=200.0
         Upper edge of the lowest ``contrast`` band in Hz; needs
         ``contrast_fmin * 2 ** (n_bands - 1) < sr / 2``.
+    f0_min : float, default=60.0
+        Lowest f0 searched by ``f0`` and ``voicing``, in Hz.
+    f0_max : float, default=500.0
+        Highest f0 searched, in Hz; needs ``f0_min < f0_max < sr / 2``.
+    f0_reference : {"clip", "absolute"}, default="clip"
+        Semitones of ``f0`` relative to the median f0 of the clip's voiced
+        frames, or above 27.5 Hz (A0).
+    voicing_threshold : float, default=0.7
+        Least normalised autocorrelation at the f0 lag of a voiced frame (1 is
+        perfectly periodic).
 
     Attributes
     ----------
@@ -274,8 +306,8 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
     -----
     A silent clip gives finite features: MFCCs and ``mel`` of a -100 dB
     spectrum, 0 Hz ``centroid``, ``bandwidth`` and ``rolloff``, ``flatness``
-    1, ``zcr``, ``rms``, ``flux`` and ``chroma`` 0, and ``skew``/``kurtosis``
-    of a constant feature are 0. A waveform containing NaN or infinity raises
+    1, ``zcr``, ``rms``, ``flux``, ``chroma``, ``f0`` and ``voicing`` 0, and
+    ``skew``/``kurtosis`` of a constant feature are 0. A waveform containing NaN or infinity raises
     a ValueError that names its sample index.
 
     With ``pool=None`` the output is 3-D and cannot be wrapped by
@@ -300,6 +332,12 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
     True
     >>> sf.set_params(pool=None).fit_transform(X).shape  # (n_samples, n_steps, n_features)
     (3, 32, 5)
+    >>> pitch = SpectralFeatures(features=["f0", "voicing"], pool=["mean"], sr=sr, n_fft=512,
+    ...                          hop_length=256, f0_max=1000.0, f0_reference="absolute")
+    >>> pitch.fit_transform(X).round(1)  # semitones above 27.5 Hz; every frame voiced
+    array([[36.,  1.],
+           [48.,  1.],
+           [60.,  1.]], dtype=float32)
     """
 
     _parameter_constraints = {
@@ -309,6 +347,10 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
         "roll_percent": [Interval(float, 0, 1, closed="neither")],
         "n_bands": [Interval(int, 1, None, closed="left")],
         "contrast_fmin": [Interval(float, 0, None, closed="neither")],
+        "f0_min": [Interval(float, 0, None, closed="neither")],
+        "f0_max": [Interval(float, 0, None, closed="neither")],
+        "f0_reference": [Options({"clip", "absolute"})],
+        "voicing_threshold": [Interval(float, 0, 1, closed="neither")],
     }
 
     def __init__(
@@ -332,6 +374,10 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
         roll_percent=0.85,
         n_bands=6,
         contrast_fmin=200.0,
+        f0_min=60.0,
+        f0_max=500.0,
+        f0_reference="clip",
+        voicing_threshold=0.7,
     ):
         self.features = features
         self.pool = pool
@@ -351,6 +397,10 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
         self.roll_percent = roll_percent
         self.n_bands = n_bands
         self.contrast_fmin = contrast_fmin
+        self.f0_min = f0_min
+        self.f0_max = f0_max
+        self.f0_reference = f0_reference
+        self.voicing_threshold = voicing_threshold
 
     # ------------------------------------------------------------------ checks
     def _check_params(self):
@@ -373,6 +423,13 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
                     f"contrast band edge at contrast_fmin * 2 ** (n_bands - 1) = {top:g} Hz, "
                     f"which must be below sr / 2 = {self.sr / 2:g} Hz. Reduce contrast_fmin "
                     "or n_bands."
+                )
+        if {"f0", "voicing"} & set(_as_tuple(self.features)):
+            if not self.f0_min < self.f0_max < self.sr / 2:
+                raise ValueError(
+                    f"The 'f0_min' and 'f0_max' parameters of {name} must satisfy "
+                    f"0 < f0_min < f0_max < sr / 2 = {self.sr / 2:g}. "
+                    f"Got f0_min={self.f0_min!r}, f0_max={self.f0_max!r} instead."
                 )
 
     def _frame_names(self):
@@ -417,7 +474,7 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
                 S=power, sr=sr, n_fft=n_fft, n_mels=self.n_mels, fmin=self.fmin, fmax=self.fmax
             )
             log_mel = librosa.power_to_db(mel)
-        centroid = None
+        centroid = pitch = None
         columns = []
         for feature in feats:
             if feature == "mfcc":
@@ -466,6 +523,14 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
                         pad_mode=self.pad_mode,
                     )
                 )
+            elif feature in ("f0", "voicing"):
+                if pitch is None:
+                    pitch = pitch_track(
+                        y, sr=sr, n_fft=n_fft, hop_length=hop, n_steps=mag.shape[1],
+                        center=self.center, f0_min=self.f0_min, f0_max=self.f0_max,
+                        threshold=self.voicing_threshold, reference=self.f0_reference,
+                    )  # fmt: skip
+                columns.append(pitch[0 if feature == "f0" else 1][None, :])
             else:  # chroma
                 # chroma_stft's own tuning estimate, made here to silence librosa's warning
                 # when no pitch is found (silence, DC): the tuning is then 0.

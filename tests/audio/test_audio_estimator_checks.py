@@ -14,7 +14,13 @@ _FAST = dict(n_fft=64, hop_length=32, n_mels=16)
 
 
 # No check is expected to fail (expected_failed_checks is empty on purpose).
-@parametrize_with_checks([SpectralFeatures(**_FAST, n_mfcc=8), Spectrogram(**_FAST)])
+@parametrize_with_checks(
+    [
+        SpectralFeatures(**_FAST, n_mfcc=8),
+        SpectralFeatures(**_FAST, features=("rms", "f0", "voicing")),
+        Spectrogram(**_FAST),
+    ]
+)
 def test_sklearn_compatible_estimator(estimator, check):
     """Check that the audio transformers pass scikit-learn's common checks."""
     check(estimator)

@@ -2,9 +2,12 @@
 
 Figures measured on the 32-clip corpus (4 classes, 4 actors, 1 s at 15 fps):
 
-- SequenceLSTMClassifier on frame-level spectral features, GroupKFold by actor:
-  0.78 mean accuracy with attention pooling (chance 0.25; 0.80 on 64 clips).
-  Asserted: >= 0.6.
+- SequenceLSTMClassifier (attention pooling) on frame-level spectral features,
+  GroupKFold by actor on 64 clips, seeds 0 / 1 / 2: the default seven features
+  0.797 / 0.797 / 0.781; with ``"f0"`` and ``"voicing"`` added 0.859 / 0.828 /
+  0.828 (chance 0.25). The fold that holds out the corpus's only male actor
+  stays near 0.6 either way: the other three actors' spectra do not cover a
+  voice an octave lower. Asserted at seed 0: >= 0.75.
 - On the pipeline a user would build, FrameSampler (8 frames at 64x64) ->
   FaceCropper(size=32) -> model with its defaults, GroupKFold(4) by actor on 64
   clips, batch 8, 30 epochs (ConvLSTM 20), seeds 0 / 1 / 2: FrameCNN 0.969 /
@@ -45,11 +48,22 @@ class _SequenceScaler(TransformerMixin, BaseEstimator):
 
 
 @pytest.fixture(scope="module")
-def spectral_sequences(synthetic_corpus):
+def corpus64(tmp_path_factory):
+    """64 clips (4 classes, 4 actors, 1 s at 15 fps, 64x64, with audio), seed 0."""
+    from skemotion.datasets import make_synthetic_expressions
+
+    return make_synthetic_expressions(64, tmp_path_factory.mktemp("corpus64"), random_state=0)
+
+
+@pytest.fixture(scope="module")
+def spectral_sequences(corpus64):
     from skemotion.audio import AudioLoader, SpectralFeatures
 
-    wav = AudioLoader(sr=16000, duration=1.0).fit_transform(synthetic_corpus.data)
-    feats = SpectralFeatures(sr=16000, n_fft=512, hop_length=256, pool=None, n_mfcc=13)
+    wav = AudioLoader(sr=16000, duration=1.0).fit_transform(corpus64.data)
+    features = ("mfcc", "centroid", "bandwidth", "rolloff", "flatness", "zcr", "rms", "f0", "voicing")
+    feats = SpectralFeatures(
+        features=features, sr=16000, n_fft=512, hop_length=256, pool=None, n_mfcc=13
+    )
     return feats.fit_transform(wav)
 
 
@@ -61,10 +75,10 @@ def clips(synthetic_corpus):
 
 
 def test_sequence_lstm_on_spectral_features_generalises_across_actors(
-    synthetic_corpus, spectral_sequences
+    corpus64, spectral_sequences, record_property
 ):
     """Check SequenceLSTM on spectral features beats chance clearly under GroupKFold by actor."""
-    X, y, groups = spectral_sequences, synthetic_corpus.target, synthetic_corpus.groups
+    X, y, groups = spectral_sequences, corpus64.target, corpus64.groups
     assert X.ndim == 3 and X.shape[0] == len(y)
     model = make_pipeline(
         _SequenceScaler(),
@@ -78,7 +92,8 @@ def test_sequence_lstm_on_spectral_features_generalises_across_actors(
         ),
     )
     scores = cross_val_score(model, X, y, groups=groups, cv=GroupKFold(4))
-    assert scores.mean() >= 0.6, scores
+    record_property("SequenceLSTM accuracy on unseen actors", round(float(scores.mean()), 3))
+    assert scores.mean() >= 0.75, scores
 
 
 def test_frame_cnn_fits_the_real_frames(synthetic_corpus, clips):
@@ -105,13 +120,12 @@ def test_cnn_lstm_fits_the_real_clips(synthetic_corpus, clips):
 
 
 @pytest.fixture(scope="module")
-def face_crops(tmp_path_factory):
+def face_crops(corpus64):
     """64 clips, 8 frames at 64x64, face-cropped to 32x32: what a user's pipeline feeds a model."""
-    from skemotion.datasets import make_synthetic_expressions
     from skemotion.face import FaceCropper
     from skemotion.video import FrameSampler
 
-    corpus = make_synthetic_expressions(64, tmp_path_factory.mktemp("faces"), random_state=0)
+    corpus = corpus64
     frames = FrameSampler(n_frames=8, size=(64, 64)).fit_transform(corpus.data)
     crops = FaceCropper(size=32, on_no_face="center").fit_transform(frames)
     return crops, corpus.target, corpus.groups
