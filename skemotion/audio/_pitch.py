@@ -85,7 +85,7 @@ def pitch_track(y, *, sr, n_fft, hop_length, n_steps, center, f0_min, f0_max, th
     )  # fmt: skip
     padded = np.pad(y, frame_length // 2)  # yin's own centring
     frames = librosa.util.frame(padded, frame_length=frame_length, hop_length=hop_length, axis=0)
-    n = min(len(f0), len(frames))
+    n = min(len(f0), len(frames), n_steps)
     f0, frames = f0[:n], frames[:n]
     lag = np.clip(np.rint(sr / f0).astype(int), 1, frame_length - 1)
     periodicity, power = _periodicity(frames, lag)
@@ -95,10 +95,9 @@ def pitch_track(y, *, sr, n_fft, hop_length, n_steps, center, f0_min, f0_max, th
     semitones = 12.0 * np.log2(f0 / _REFERENCE_HZ)
     out = np.zeros(n_steps)
     mask = np.zeros(n_steps, dtype=bool)
-    m = min(n, n_steps)
-    mask[:m] = voiced[:m]
+    mask[:n] = voiced
     if mask.any():
-        values = semitones[:m][mask[:m]]
+        values = semitones[voiced]
         if len(values) >= _MEDIAN_FRAMES:
             values = scipy.signal.medfilt(values, _MEDIAN_FRAMES)
         if reference == "clip":
