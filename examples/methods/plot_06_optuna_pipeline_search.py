@@ -28,12 +28,10 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
-from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import Pipeline
-from sklearn.utils.validation import check_is_fitted
 
-from skemotion.audio import AudioLoader, SpectralFeatures
+from skemotion.audio import AudioLoader, SequenceScaler, SpectralFeatures
 from skemotion.datasets import load_crema_d, make_synthetic_expressions
 from skemotion.model_selection import OptunaSearch, cv_results_frame
 from skemotion.models import SequenceLSTMClassifier
@@ -70,24 +68,10 @@ print(f"{len(y)} clips, {len(set(groups))} actors, waveforms {waveforms.shape}")
 # The pipeline
 # ------------
 # Frame-level spectral features (Hamming-window STFT; MFCCs from 40 mel
-# bands, so that even the shortest STFT has no empty band), a scaler that
-# standardises every feature with the mean and standard deviation of the
-# training clips' frames (scikit-learn's ``StandardScaler`` expects 2-D input),
-# and the LSTM.
-class SequenceScaler(TransformerMixin, BaseEstimator):
-    """Standardise each feature of ``(n_samples, n_steps, n_features)`` sequences."""
-
-    def fit(self, X, y=None):
-        X = np.asarray(X, dtype=np.float32)
-        self.mean_ = X.mean(axis=(0, 1))
-        self.scale_ = X.std(axis=(0, 1)) + 1e-6
-        return self
-
-    def transform(self, X):
-        check_is_fitted(self)
-        return ((np.asarray(X, dtype=np.float32) - self.mean_) / self.scale_).astype(np.float32)
-
-
+# bands, so that even the shortest STFT has no empty band), a
+# :class:`~skemotion.audio.SequenceScaler` that standardises every feature
+# with the mean and standard deviation of the training clips' frames
+# (scikit-learn's ``StandardScaler`` expects 2-D input), and the LSTM.
 pipe = Pipeline([
     ("features", SpectralFeatures(sr=SR, pool=None, hop_length=256, n_mels=40)),
     ("scaler", SequenceScaler()),

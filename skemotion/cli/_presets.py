@@ -12,7 +12,7 @@ PRESETS = {
     "face-cnn-lstm": "frames -> face crop -> CNN-LSTM (masked-face CNN-LSTM of the CREMA-D/RAVDESS study)",
     "frame-cnn": "frames -> custom CNN per frame, pooled over time (EEV custom CNN)",
     "convlstm": "frames -> stacked convolutional LSTM cells (EEV Conv-LSTM)",
-    "audio-lstm": "audio -> Hamming-window MFCC sequences -> LSTM (Hindi-video study)",
+    "audio-lstm": "audio -> Hamming-window spectral and pitch sequences -> bidirectional LSTM (Hindi-video study)",
     "audio-logreg": "audio -> pooled Hamming-window spectral statistics -> logistic regression",
     "fusion": "frames + log-mel spectrogram -> two-branch fusion network",
 }
@@ -49,7 +49,11 @@ def _model(kind, task, scale, random_state):
     if kind == "CNNLSTM":
         kwargs["module__hidden_size"] = 32 if scale == "small" else 128
     if kind == "SequenceLSTM":
-        kwargs["module__hidden_size"] = 40 if scale == "small" else 120
+        # bidirectional, read at both ends, L2 decay: 0.96 on unseen actors against 0.88
+        # for one direction with attention (docs, models guide)
+        kwargs.update(module__hidden_size=40 if scale == "small" else 120,
+                      module__bidirectional=True, module__pooling="last",
+                      optimizer__weight_decay=1e-3, max_epochs=60, lr=3e-3)
     return cls(**kwargs)
 
 
@@ -69,13 +73,16 @@ def build_preset(name, *, task="classification", scale="small", random_state=0):
                                               on_no_face="center")))
         steps.append(("model", _model(kind, task, scale, random_state)))
         return Pipeline(steps)
-    from ..audio import AudioLoader, SpectralFeatures
+    from ..audio import AudioLoader, SequenceScaler, SpectralFeatures
 
     sr = 16000
+    spectral = ("mfcc", "centroid", "bandwidth", "rolloff", "flatness", "zcr", "rms", "f0", "voicing")
     if name == "audio-lstm":
         return Pipeline([
             ("audio", AudioLoader(sr=sr, duration=1.0 if scale == "small" else 3.0)),
-            ("features", SpectralFeatures(sr=sr, features=("mfcc",), pool=None, n_fft=512, hop_length=256)),
+            ("features", SpectralFeatures(sr=sr, features=spectral, pool=None, n_fft=512,
+                                          hop_length=256, n_mfcc=13)),
+            ("scale", SequenceScaler()),
             ("model", _model("SequenceLSTM", task, scale, random_state)),
         ])
     if name == "audio-logreg":
@@ -86,9 +93,7 @@ def build_preset(name, *, task="classification", scale="small", random_state=0):
         return Pipeline([
             ("audio", AudioLoader(sr=sr, duration=1.0 if scale == "small" else 3.0)),
             # pitch relative to the clip: +5 to +8 points on unseen actors (docs, audio guide)
-            ("features", SpectralFeatures(sr=sr, n_fft=512, hop_length=256, features=(
-                "mfcc", "centroid", "bandwidth", "rolloff", "flatness", "zcr", "rms", "f0", "voicing",
-            ))),
+            ("features", SpectralFeatures(sr=sr, n_fft=512, hop_length=256, features=spectral)),
             ("scale", StandardScaler()),
             ("model", final),
         ])

@@ -7,7 +7,7 @@ from sklearn.base import clone
 from sklearn.utils import estimator_checks
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skemotion.audio import AudioLoader, SpectralFeatures, Spectrogram
+from skemotion.audio import AudioLoader, SequenceScaler, SpectralFeatures, Spectrogram
 
 # Small windows keep the checks fast; everything else is at its default.
 _FAST = dict(n_fft=64, hop_length=32, n_mels=16)
@@ -19,6 +19,8 @@ _FAST = dict(n_fft=64, hop_length=32, n_mels=16)
         SpectralFeatures(**_FAST, n_mfcc=8),
         SpectralFeatures(**_FAST, features=("rms", "f0", "voicing")),
         Spectrogram(**_FAST),
+        SequenceScaler(),
+        SequenceScaler(with_mean=False),
     ]
 )
 def test_sklearn_compatible_estimator(estimator, check):

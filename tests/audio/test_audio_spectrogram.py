@@ -11,6 +11,9 @@ from skemotion.audio import Spectrogram, hamming_spectrogram
 
 SR = 16000
 PARAMS = dict(sr=SR, n_fft=512, hop_length=128, n_mels=40)
+# float32 results differ in the last bits between batched and single calls (the sum
+# order depends on the numpy build); values near 0 need an absolute tolerance too.
+ATOL = 1e-4
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +37,7 @@ def test_log_mel_images_equal_librosa(waves):
     assert images.shape == (3, 40, 1 + waves.shape[1] // 128, 1)
     assert images.dtype == np.float32
     for i, y in enumerate(waves):
-        assert_allclose(images[i, :, :, 0], _librosa_log_mel(y), rtol=1e-5)
+        assert_allclose(images[i, :, :, 0], _librosa_log_mel(y), rtol=1e-5, atol=ATOL)
     assert not np.allclose(images[0, :, :, 0], _librosa_log_mel(waves[0], "hann"), rtol=1e-3)
 
 
@@ -48,7 +51,7 @@ def test_top_db_applies_per_image_in_a_batch(waves):
             ),
             top_db=30.0,
         )
-        assert_allclose(batch[i], single, rtol=1e-5)
+        assert_allclose(batch[i], single, rtol=1e-5, atol=ATOL)
         assert batch[i].max() - batch[i].min() == pytest.approx(30.0, abs=1e-3)
 
 

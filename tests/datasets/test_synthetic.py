@@ -69,8 +69,10 @@ def test_bunch_layout(synthetic_corpus):
     for actor in range(4):
         assert sorted(set(c.target[c.groups == actor])) == [0, 1, 2, 3]
     assert list(c.frame.columns) == [
-        "path", "target", "label", "actor", "duration", "fps", "n_frames", "width", "height", "seed"
+        "path", "target", "label", "actor", "sex", "duration", "fps", "n_frames", "width",
+        "height", "seed",
     ]  # fmt: skip
+    assert (c.frame["sex"] == np.where(c.groups % 2 == 0, "male", "female")).all()
     assert c.frame["path"].tolist() == c.data.tolist()
     assert (c.frame["label"] == c.target_names[c.target]).all()
     assert (c.frame["actor"] == c.groups).all()
@@ -290,6 +292,23 @@ def test_voice_pitch_expresses_class_loudness_alone_does_not(synthetic_corpus, c
     loud_acc = _grouped_accuracy(np.array(level)[:, None], c.target, c.groups)
     assert pitch_acc >= 0.75
     assert loud_acc <= 0.5
+
+
+def test_voices_alternate_male_and_female(synthetic_corpus, corpus_audio):
+    """Check that even actors speak an octave or so below odd ones, as ``frame["sex"]`` says."""
+    import librosa
+
+    c = synthetic_corpus
+    median_f0 = []
+    for audio in corpus_audio:
+        pitch = librosa.yin(audio, fmin=70, fmax=500, sr=16000, frame_length=1024, hop_length=256)
+        rms = librosa.feature.rms(y=audio, frame_length=1024, hop_length=256)[0]
+        median_f0.append(np.median(pitch[rms > 0.3 * rms.max()]))
+    actor_f0 = np.array([np.median(np.array(median_f0)[c.groups == a]) for a in range(4)])
+    male = np.array([c.frame["sex"][c.groups == a].iloc[0] == "male" for a in range(4)])
+    assert male.tolist() == [True, False, True, False]
+    # base f0: male 95-135 Hz, female 170-230 Hz (class ratios 0.85-1.25 around it)
+    assert actor_f0[male].max() < 150 and actor_f0[~male].min() > 160, actor_f0
 
 
 # --------------------------------------------------------------------------------------

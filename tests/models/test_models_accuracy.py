@@ -1,13 +1,13 @@
 """Learning on the synthetic corpus (slow): real clips, real sklearn machinery.
 
-Figures measured on the 32-clip corpus (4 classes, 4 actors, 1 s at 15 fps):
+Figures measured on the synthetic corpus (4 classes, 4 actors, 1 s at 15 fps):
 
-- SequenceLSTMClassifier (attention pooling) on frame-level spectral features,
-  GroupKFold by actor on 64 clips, seeds 0 / 1 / 2: the default seven features
-  0.797 / 0.797 / 0.781; with ``"f0"`` and ``"voicing"`` added 0.859 / 0.828 /
-  0.828 (chance 0.25). The fold that holds out the corpus's only male actor
-  stays near 0.6 either way: the other three actors' spectra do not cover a
-  voice an octave lower. Asserted at seed 0: >= 0.75.
+- SequenceLSTMClassifier (bidirectional, hidden 40, last steps of both
+  directions, weight decay 1e-3) on frame-level spectral features with
+  ``"f0"`` and ``"voicing"``, GroupKFold by actor on 64 clips, seeds 0 / 1 / 2:
+  1.0 / 0.984 / 0.953 (chance 0.25); 0.78 / 0.84 / 0.84 without the pitch
+  features. Over corpus seeds 0, 1, 2 and model seeds 0, 1, 2 the mean is 0.963
+  and the lowest 0.922. Asserted at seed 0: the issue's 0.9.
 - On the pipeline a user would build, FrameSampler (8 frames at 64x64) ->
   FaceCropper(size=32) -> model with its defaults, GroupKFold(4) by actor on 64
   clips, batch 8, 30 epochs (ConvLSTM 20), seeds 0 / 1 / 2: FrameCNN 0.969 /
@@ -20,10 +20,11 @@ Figures measured on the 32-clip corpus (4 classes, 4 actors, 1 s at 15 fps):
 
 import numpy as np
 import pytest
-from sklearn.base import BaseEstimator, TransformerMixin, clone
+from sklearn.base import clone
 from sklearn.model_selection import GroupKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 
+from skemotion.audio import SequenceScaler
 from skemotion.models import (
     C3DLSTMClassifier,
     CNNLSTMClassifier,
@@ -33,18 +34,6 @@ from skemotion.models import (
 )
 
 pytestmark = pytest.mark.slow
-
-
-class _SequenceScaler(TransformerMixin, BaseEstimator):
-    """Standardise (n, T, F) features per feature with statistics of the training fold."""
-
-    def fit(self, X, y=None):
-        self.mean_ = X.mean(axis=(0, 1), keepdims=True)
-        self.scale_ = X.std(axis=(0, 1), keepdims=True) + 1e-6
-        return self
-
-    def transform(self, X):
-        return ((X - self.mean_) / self.scale_).astype(np.float32)
 
 
 @pytest.fixture(scope="module")
@@ -77,14 +66,16 @@ def clips(synthetic_corpus):
 def test_sequence_lstm_on_spectral_features_generalises_across_actors(
     corpus64, spectral_sequences, record_property
 ):
-    """Check SequenceLSTM on spectral features beats chance clearly under GroupKFold by actor."""
+    """Check SequenceLSTM on spectral features reaches 0.9 under GroupKFold by actor."""
     X, y, groups = spectral_sequences, corpus64.target, corpus64.groups
     assert X.ndim == 3 and X.shape[0] == len(y)
     model = make_pipeline(
-        _SequenceScaler(),
+        SequenceScaler(),
         SequenceLSTMClassifier(
             module__hidden_size=40,
-            module__pooling="attention",
+            module__bidirectional=True,
+            module__pooling="last",
+            optimizer__weight_decay=1e-3,
             max_epochs=60,
             lr=3e-3,
             batch_size=8,
@@ -93,7 +84,7 @@ def test_sequence_lstm_on_spectral_features_generalises_across_actors(
     )
     scores = cross_val_score(model, X, y, groups=groups, cv=GroupKFold(4))
     record_property("SequenceLSTM accuracy on unseen actors", round(float(scores.mean()), 3))
-    assert scores.mean() >= 0.75, scores
+    assert scores.mean() >= 0.9, scores
 
 
 def test_frame_cnn_fits_the_real_frames(synthetic_corpus, clips):
