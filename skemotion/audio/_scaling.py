@@ -32,7 +32,7 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         Per-feature scale; ``None`` when ``with_std=False``.
     n_features_in_ : int
         Number of features (the last axis).
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``fit`` got a DataFrame.
     n_steps_seen_ : int
         Number of frames (samples times steps) the statistics come from.
