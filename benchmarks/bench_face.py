@@ -128,7 +128,7 @@ def main():
             n = len(frames)
             seconds = ((time.perf_counter() - wall) / n, (time.process_time() - cpu) / n)
             assert crops.shape == X.shape[:2] + (112, 112, 3)
-            boxes = [b if f else None for b, f in zip(faces.boxes.reshape(-1, 4), faces.found.ravel())]
+            boxes = [b if f else None for b, f in zip(faces.boxes.reshape(-1, 4), faces.found.ravel(), strict=True)]
             if every > 1:  # rate over examined frames; 'on face' over all tracked boxes
                 boxes = list(faces.boxes.reshape(-1, 4))
             label = "detector='blazeface'" if name == "blazeface" else f"detect_every={every}"

@@ -38,7 +38,7 @@ def _difficulty(corpus):
     y, groups = corpus.target, corpus.groups
     n, k = len(frames), 32
     crops = []
-    for clip, boxes in zip(frames, corpus.face_boxes):
+    for clip, boxes in zip(frames, corpus.face_boxes, strict=True):
         per_frame = []
         for t in range(0, len(clip), 2):
             x0, y0, x1, y1 = boxes[t]

@@ -68,7 +68,7 @@ fig.tight_layout()
 # express the class. Loudness alone does not: each actor has its own recording
 # level.
 fig, axes = plt.subplots(2, 4, figsize=(12, 5), sharex=True, sharey=True)
-for k, ax in zip(range(8), axes.ravel()):
+for k, ax in zip(range(8), axes.ravel(), strict=False):
     audio = read_audio(corpus.data[k], 16000)
     mel = librosa.feature.melspectrogram(y=audio, sr=16000, n_fft=512, hop_length=128, n_mels=64)
     ax.imshow(

@@ -88,7 +88,7 @@ else:
         size=(64, 64), n_raters=0, random_state=0,
     )  # fmt: skip
     X_paths, y, groups = [], [], []
-    for k, (path, timeline) in enumerate(zip(corpus.data, corpus.timelines)):
+    for k, (path, timeline) in enumerate(zip(corpus.data, corpus.timelines, strict=True)):
         for fragment in sliding_windows(path, window=1.0):
             _, start, end = parse_fragment(fragment)
             v = timeline["valence"][(timeline["time"] >= start) & (timeline["time"] < end)]

@@ -87,7 +87,7 @@ else:
     )  # fmt: skip
     raters = [c for c in corpus.timelines[0].columns if c.startswith("rater_")]
     X_paths, y, groups = [], [], []
-    for k, (path, timeline) in enumerate(zip(corpus.data, corpus.timelines)):
+    for k, (path, timeline) in enumerate(zip(corpus.data, corpus.timelines, strict=True)):
         for fragment in sliding_windows(path, window=WINDOW, hop=HOP):
             _, start, end = parse_fragment(fragment)
             rows = (timeline["time"] >= start) & (timeline["time"] < end)

@@ -413,7 +413,7 @@ def _render_chunked(actor, track, face, light, noise_rng, size, chunk=64):
     parts = []
     for start in range(0, n, chunk):
         sl = slice(start, start + chunk)
-        cut = lambda d: {k: (v[sl] if np.ndim(v) == 1 else v) for k, v in d.items()}  # noqa: E731
+        cut = lambda d, sl=sl: {k: (v[sl] if np.ndim(v) == 1 else v) for k, v in d.items()}  # noqa: E731
         parts.append(_render(actor, cut(track), cut(face), cut(light), noise_rng, size))
     return np.concatenate(parts)
 

@@ -404,7 +404,7 @@ class FaceCropper(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
                 firsts = [int(np.argmin(missing[i])) for i in late]
                 parts.append(
                     "no face found before frames "
-                    + ", ".join(f"{f} of sample {i}" for i, f in zip(late.tolist(), firsts))
+                    + ", ".join(f"{f} of sample {i}" for i, f in zip(late.tolist(), firsts, strict=True))
                     + " (set before_first='next' or 'center' to fill them)"
                 )
             raise NoFaceError(

@@ -144,8 +144,7 @@ def run_ffmpeg(args, *, path, input_bytes=None, what="decode"):
     proc = subprocess.run(
         [ffmpeg_exe(), "-hide_banner", "-nostdin", *args],
         input=input_bytes,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        capture_output=True,
         check=False,
     )
     stderr = proc.stderr.decode("utf-8", "replace")

@@ -692,13 +692,14 @@ def _seeded(seed, device):
         yield
         return
     devices = [torch.cuda.current_device()] if str(device).startswith("cuda") else []
-    np_state = np.random.get_state()
+    # the legacy global RNG is what skorch and sklearn helpers draw from when unseeded
+    np_state = np.random.get_state()  # noqa: NPY002
     try:
         with torch.random.fork_rng(devices=devices):
             torch.manual_seed(seed)
             if devices:
                 torch.cuda.manual_seed_all(seed)
-            np.random.seed(seed % (2**32))
+            np.random.seed(seed % (2**32))  # noqa: NPY002
             yield
     finally:
-        np.random.set_state(np_state)
+        np.random.set_state(np_state)  # noqa: NPY002

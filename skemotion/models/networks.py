@@ -181,7 +181,7 @@ class _SimpleCNN(nn.Module):
         self.features = nn.Sequential(
             *_conv_block(in_channels, 32, batch_norm), *_conv_block(32, 64, batch_norm)
         )
-        h, w = -(-(-(-height // 2)) // 2), -(-(-(-width // 2)) // 2)
+        h, w = -(-height // 4), -(-width // 4)  # two ceil-mode 2x2 poolings: ceil(ceil(x/2)/2)
         self.dense = nn.Sequential(nn.Flatten(), nn.Linear(64 * h * w, 128), nn.ReLU(inplace=True))
         self.out_features = 128
 

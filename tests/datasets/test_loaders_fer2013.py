@@ -23,7 +23,7 @@ def write_fer(path, header=("emotion", "pixels", "Usage"), images=None, labels=N
     # header may rename or reorder them (icml_face_data.csv: emotion, " Usage", " pixels")
     by_name = {"pixels": [" ".join(map(str, img.ravel())) for img in images], "Usage": USAGES}
     cells = [[str(v) for v in labels]] + [by_name.get(h.strip(), by_name[d])
-                                          for h, d in zip(header[1:], ("pixels", "Usage"))]
+                                          for h, d in zip(header[1:], ("pixels", "Usage"), strict=False)]
     lines = [",".join(header)]
     for i in range(len(USAGES)):
         lines.append(",".join(col[i] for col in cells))

@@ -42,7 +42,7 @@ def _face_crops(frames, boxes, k=32):
     import cv2
 
     out = []
-    for clip, clip_boxes in zip(frames, boxes):
+    for clip, clip_boxes in zip(frames, boxes, strict=True):
         crops = []
         for t in range(0, len(clip), 2):
             x0, y0, x1, y1 = clip_boxes[t]
@@ -87,7 +87,7 @@ def test_bunch_layout(synthetic_corpus):
 def test_files_decode_with_expected_streams(synthetic_corpus, corpus_frames, corpus_audio):
     """Check that every clip is an H.264 + AAC mp4 with the requested size, rate and length."""
     assert corpus_frames.shape == (32, 15, 64, 64, 3)
-    for path, audio in zip(synthetic_corpus.data, corpus_audio):
+    for path, audio in zip(synthetic_corpus.data, corpus_audio, strict=True):
         info = probe(path)
         assert (info.width, info.height) == (64, 64)
         assert info.fps == pytest.approx(15.0)
@@ -141,12 +141,12 @@ def test_face_boxes_match_rendered_face():
     t = np.arange(12) / 12
     rng = np.random.default_rng(0)
     track, boxes = synth._head_track(rng, actor, t)
-    face = {k: np.full(len(t), v) for k, v in zip(synth._FACE_KEYS, synth._FACE["happy"])}
+    face = {k: np.full(len(t), v) for k, v in zip(synth._FACE_KEYS, synth._FACE["happy"], strict=True)}
     face["gaze"] = np.zeros(len(t))
     light = {"gain": np.ones(len(t)), "grad_x": np.zeros(len(t)), "grad_y": np.zeros(len(t)),
              "cast": np.ones((1, 3), np.float32), "noise": 0.0}  # fmt: skip
     frames = synth._render(actor, track, face, light, rng, size)
-    for frame, box in zip(frames, boxes):
+    for frame, box in zip(frames, boxes, strict=True):
         ys, xs = np.nonzero(frame.max(-1) > 0)  # every pixel the face touches, even partly
         found = np.array([xs.min(), ys.min(), xs.max() + 1, ys.max() + 1], float)
         enclosing = np.r_[np.floor(box[:2]), np.ceil(box[2:])]
@@ -166,7 +166,7 @@ def test_same_seed_same_bytes(tmp_path):
     """Check that the same random_state gives byte-identical files and equal boxes elsewhere."""
     a = make_synthetic_expressions(4, tmp_path / "a", random_state=7, **SMALL)
     b = make_synthetic_expressions(4, tmp_path / "b", random_state=7, **SMALL)
-    for pa, pb in zip(a.data, b.data):
+    for pa, pb in zip(a.data, b.data, strict=True):
         assert Path(pa).read_bytes() == Path(pb).read_bytes()
     np.testing.assert_array_equal(a.face_boxes, b.face_boxes)
     c = make_synthetic_expressions(4, tmp_path / "c", random_state=8, **SMALL)
@@ -192,10 +192,10 @@ def test_random_state_none_records_seed(tmp_path):
 
 def test_does_not_touch_global_rng(tmp_path):
     """Check that generation leaves numpy's global random state alone."""
-    np.random.seed(123)
-    before = np.random.get_state()[1].copy()
+    np.random.seed(123)  # noqa: NPY002 (the legacy global RNG is the state under test)
+    before = np.random.get_state()[1].copy()  # noqa: NPY002
     make_synthetic_expressions(2, tmp_path, random_state=0, **SMALL)
-    np.testing.assert_array_equal(np.random.get_state()[1], before)
+    np.testing.assert_array_equal(np.random.get_state()[1], before)  # noqa: NPY002
 
 
 def test_cache_reuses_and_regenerates(tmp_path):
@@ -229,7 +229,7 @@ def test_parallel_equals_serial(tmp_path):
     """Check that n_jobs=2 writes the same files as n_jobs=None."""
     a = make_synthetic_expressions(4, tmp_path / "a", random_state=4, **SMALL)
     b = make_synthetic_expressions(4, tmp_path / "b", random_state=4, n_jobs=2, **SMALL)
-    for pa, pb in zip(a.data, b.data):
+    for pa, pb in zip(a.data, b.data, strict=True):
         assert Path(pa).read_bytes() == Path(pb).read_bytes()
     np.testing.assert_array_equal(a.face_boxes, b.face_boxes)
 
@@ -329,7 +329,7 @@ def test_valence_csv_matches_video(valence_corpus):
     v = valence_corpus
     assert v.target.shape == (2, 60) and v.target.dtype == np.float32
     assert v.groups.tolist() == [0, 1]
-    for path, csv, timeline, target in zip(v.data, v.annotations, v.timelines, v.target):
+    for path, csv, timeline, target in zip(v.data, v.annotations, v.timelines, v.target, strict=True):
         n_frames = len(read_frames(path))
         table = pd.read_csv(csv)
         assert list(table.columns) == ["time", "valence", "rater_1", "rater_2"]
@@ -347,7 +347,7 @@ def test_valence_drives_voice_pitch(valence_corpus):
     """Check that the voice's pitch follows the valence timeline (correlation > 0.5)."""
     import librosa
 
-    for path, target in zip(valence_corpus.data, valence_corpus.target):
+    for path, target in zip(valence_corpus.data, valence_corpus.target, strict=True):
         audio = read_audio(path, 16000)
         pitch = librosa.yin(audio, fmin=70, fmax=500, sr=16000, frame_length=1024, hop_length=160)
         rms = librosa.feature.rms(y=audio, frame_length=1024, hop_length=160)[0]
@@ -360,7 +360,7 @@ def test_valence_drives_voice_pitch(valence_corpus):
 def test_valence_drives_mouth(valence_corpus):
     """Check that the drawn mouth smiles when valence is high (smile index follows valence)."""
     for path, boxes, target in zip(
-        valence_corpus.data, valence_corpus.face_boxes, valence_corpus.target
+        valence_corpus.data, valence_corpus.face_boxes, valence_corpus.target, strict=True
     ):
         frames = read_frames(path).astype(np.float32)
         # one "clip" per frame, so that crops are not averaged over time
