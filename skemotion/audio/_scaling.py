@@ -128,12 +128,11 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = self._validate(X, reset=False)
-        out = X.astype(np.float64)
-        if self.mean_ is not None:
-            out -= self.mean_
+        # in the input's dtype, like StandardScaler: no float64 copy of a float32 corpus
+        out = X - self.mean_.astype(X.dtype) if self.mean_ is not None else X.copy()
         if self.scale_ is not None:
-            out /= self.scale_
-        return out.astype(X.dtype, copy=False)
+            out /= self.scale_.astype(X.dtype)
+        return out
 
     def inverse_transform(self, X):
         """Undo :meth:`transform`.
@@ -150,12 +149,10 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = self._validate(X, reset=False)
-        out = X.astype(np.float64)
-        if self.scale_ is not None:
-            out *= self.scale_
+        out = X * self.scale_.astype(X.dtype) if self.scale_ is not None else X.copy()
         if self.mean_ is not None:
-            out += self.mean_
-        return out.astype(X.dtype, copy=False)
+            out += self.mean_.astype(X.dtype)
+        return out
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

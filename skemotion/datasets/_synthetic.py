@@ -667,9 +667,10 @@ def make_synthetic_expressions(
     size and aspect, eye spacing, mouth position, skin, hair, background, lighting
     gain and direction, voice pitch, formants and recording level, more than
     classes change any global statistic; their voices alternate male (even actor
-    ids) and female, as in RAVDESS, so a grouped split trains on both. Each clip adds smooth head motion
-    (translation, tilt, scale), lighting drift, blinks, gaze, sensor noise and a
-    mouth that moves with the syllables. The face always stays fully in frame.
+    ids) and female, as in RAVDESS, so a grouped split trains on both. Each clip
+    adds smooth head motion (translation, tilt, scale), lighting drift, blinks,
+    gaze, sensor noise and a mouth that moves with the syllables. The face always
+    stays fully in frame.
 
     Clip ``i`` has class ``i % n_classes`` and actor ``(i // n_classes) % n_actors``,
     so classes are balanced when ``n_samples`` is a multiple of ``n_classes``, and

@@ -272,18 +272,26 @@ def test_mouth_curvature_separates_happy_from_sad(synthetic_corpus, corpus_frame
     assert smile[c.target == 1].min() > smile[c.target == 2].max()
 
 
-def test_voice_pitch_expresses_class_loudness_alone_does_not(synthetic_corpus, corpus_audio):
-    """Check that pitch relative to the actor orders the classes, unlike loudness alone."""
+@pytest.fixture(scope="module")
+def corpus_median_f0(corpus_audio):
+    """Median YIN f0 (Hz) of each clip's loud frames."""
     import librosa
 
-    c = synthetic_corpus
-    f0, level = [], []
+    f0 = []
     for audio in corpus_audio:
         pitch = librosa.yin(audio, fmin=70, fmax=500, sr=16000, frame_length=1024, hop_length=256)
         rms = librosa.feature.rms(y=audio, frame_length=1024, hop_length=256)[0]
         f0.append(np.median(pitch[rms > 0.3 * rms.max()]))
-        level.append(10 * np.log10(np.mean(audio**2)))
-    log_f0 = np.log(f0)
+    return np.array(f0)
+
+
+def test_voice_pitch_expresses_class_loudness_alone_does_not(
+    synthetic_corpus, corpus_audio, corpus_median_f0
+):
+    """Check that pitch relative to the actor orders the classes, unlike loudness alone."""
+    c = synthetic_corpus
+    level = [10 * np.log10(np.mean(audio**2)) for audio in corpus_audio]
+    log_f0 = np.log(corpus_median_f0)
     rel = log_f0 - np.array([log_f0[c.groups == a].mean() for a in c.groups])
     means = [rel[c.target == k].mean() for k in range(4)]  # neutral, happy, sad, angry
     assert means[1] > means[3] > means[0] > means[2]
@@ -294,17 +302,10 @@ def test_voice_pitch_expresses_class_loudness_alone_does_not(synthetic_corpus, c
     assert loud_acc <= 0.5
 
 
-def test_voices_alternate_male_and_female(synthetic_corpus, corpus_audio):
+def test_voices_alternate_male_and_female(synthetic_corpus, corpus_median_f0):
     """Check that even actors speak an octave or so below odd ones, as ``frame["sex"]`` says."""
-    import librosa
-
     c = synthetic_corpus
-    median_f0 = []
-    for audio in corpus_audio:
-        pitch = librosa.yin(audio, fmin=70, fmax=500, sr=16000, frame_length=1024, hop_length=256)
-        rms = librosa.feature.rms(y=audio, frame_length=1024, hop_length=256)[0]
-        median_f0.append(np.median(pitch[rms > 0.3 * rms.max()]))
-    actor_f0 = np.array([np.median(np.array(median_f0)[c.groups == a]) for a in range(4)])
+    actor_f0 = np.array([np.median(corpus_median_f0[c.groups == a]) for a in range(4)])
     male = np.array([c.frame["sex"][c.groups == a].iloc[0] == "male" for a in range(4)])
     assert male.tolist() == [True, False, True, False]
     # base f0: male 95-135 Hz, female 170-230 Hz (class ratios 0.85-1.25 around it)
