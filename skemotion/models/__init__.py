@@ -3,10 +3,12 @@
 Every model is a scikit-learn estimator built on skorch's
 ``NeuralNetClassifier`` / ``NeuralNetRegressor``, so Pipelines,
 ``GridSearchCV`` and Optuna tune network settings as ``module__*``
-parameters. Importing this subpackage imports torch and skorch.
+parameters; :class:`WeightAveraging` is a skorch callback for any of them.
+Importing this subpackage imports torch and skorch.
 """
 
 from ._union import ModalityUnion
+from .callbacks import WeightAveraging
 from .classifiers import (
     C3DLSTMClassifier,
     CNNLSTMClassifier,
@@ -40,4 +42,5 @@ __all__ = [
     "ModalityUnion",
     "SequenceLSTMClassifier",
     "SequenceLSTMRegressor",
+    "WeightAveraging",
 ]

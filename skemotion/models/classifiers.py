@@ -334,6 +334,12 @@ class C3DLSTMClassifier(_NetClassifier):
     dense layer of 32. L2 regularisation is the optimizer's weight decay,
     1e-4 unless ``optimizer__weight_decay`` says otherwise.
 
+    On small corpora its accuracy on unseen actors swings with the seed;
+    averaging the weights of the later epochs steadies it
+    (``callbacks=[("average", WeightAveraging(start=15))]`` with
+    ``max_epochs=45``, see :class:`~skemotion.models.WeightAveraging` and the
+    user guide's measurements).
+
 """,
         "C3DLSTMNet",
         """``module__n_blocks`` (5; the study's 5, 6 and 7-layer variants), ``module__base_filters`` (16), ``module__lstm_size`` (64), ``module__dense_size`` (32), ``module__dropout`` (0.0), ``module__negative_slope`` (0.01), ``module__input_norm`` ("channel").""",

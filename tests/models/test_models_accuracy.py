@@ -11,11 +11,14 @@ Figures measured on the synthetic corpus (4 classes, 4 actors, 1 s at 15 fps):
 - On the pipeline a user would build, FrameSampler (8 frames at 64x64) ->
   FaceCropper(size=32) -> model with its defaults, GroupKFold(4) by actor on 64
   clips, batch 8, 30 epochs (ConvLSTM 20), seeds 0 / 1 / 2: FrameCNN 0.969 /
-  0.969 / 1.0, CNNLSTM 0.938 / 0.938 / 0.984, ConvLSTM 0.969 / 0.906 / 1.0,
-  C3DLSTM 0.906 / 0.766 / 0.938 (docs/user_guide/models.rst says what got
-  there). Asserted at seed 0: the issue's 0.9 for FrameCNN, CNNLSTM and
-  ConvLSTM; 0.7 for C3DLSTM, whose spread over seeds makes 0.9 a matter of luck
-  (for 64 test clips P(acc >= 0.7) under chance is below 1e-10).
+  0.969 / 1.0, CNNLSTM 0.938 / 0.938 / 0.984, ConvLSTM 0.969 / 0.906 / 1.0.
+  C3DLSTM at 30 epochs swings with the seed (0.906 / 0.766 / 0.938; with one
+  torch thread a mean of 0.892 and a lowest run of 0.828 over seeds 0-9).
+  Trained 45 epochs with WeightAveraging(start=15) and one torch thread it
+  gives 0.969 / 0.906 / 0.922 (mean 0.934, lowest 0.875 over seeds 0-9); with
+  two threads 0.906 / 0.906 / 0.953, as the thread count changes the
+  arithmetic. docs/user_guide/models.rst says what got there. Asserted at seed
+  0: the issue's 0.9 for each, C3DLSTM on one thread.
 """
 
 import numpy as np
@@ -31,6 +34,7 @@ from skemotion.models import (
     ConvLSTMClassifier,
     FrameCNNClassifier,
     SequenceLSTMClassifier,
+    WeightAveraging,
 )
 
 pytestmark = pytest.mark.slow
@@ -122,7 +126,7 @@ def face_crops(corpus64):
     return crops, corpus.target, corpus.groups
 
 
-# Settings measured with three seeds (0, 1, 2) on these crops; see the module docstring.
+# Settings measured with seeds 0, 1, 2 (C3DLSTM 0-9) on these crops; see the module docstring.
 _VIDEO_MODELS = {
     "FrameCNN": (FrameCNNClassifier(max_epochs=30, batch_size=8, random_state=0), 0.9),
     "CNNLSTM": (
@@ -130,7 +134,17 @@ _VIDEO_MODELS = {
         0.9,
     ),
     "ConvLSTM": (ConvLSTMClassifier(max_epochs=20, batch_size=8, random_state=0), 0.9),
-    "C3DLSTM": (C3DLSTMClassifier(max_epochs=30, batch_size=8, random_state=0), 0.7),
+    "C3DLSTM": (
+        C3DLSTMClassifier(
+            max_epochs=45,
+            batch_size=8,
+            callbacks=[("average", WeightAveraging(start=15))],
+            # one thread, so the figure does not depend on the machine's core count
+            torch_num_threads=1,
+            random_state=0,
+        ),
+        0.9,
+    ),
 }
 
 
