@@ -53,6 +53,13 @@ def pytest_configure(config):
 
         torch.set_num_threads(1)
 
+    # Tests also call librosa directly; loading its numba kernels here, one process
+    # at a time (the controller compiles, each worker loads), keeps two workers from
+    # compiling one kernel at once and leaving a cache that crashes (numba #10128).
+    from skemotion.audio._kernels import ensure_librosa_kernels
+
+    ensure_librosa_kernels()
+
 
 def pytest_terminal_summary(terminalreporter):
     # Figures a test attached to its report (``user_properties``, e.g. the identity-

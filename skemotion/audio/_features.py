@@ -10,6 +10,7 @@ from threadpoolctl import threadpool_limits
 
 from ..utils import Interval, Options, validate_params
 from ._checks import check_input_features, check_stft_params, check_waveforms
+from ._kernels import ensure_librosa_kernels
 from ._pitch import pitch_track
 from ._spectrogram import _check_short, _stft
 
@@ -587,6 +588,7 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = check_waveforms(self, X, reset=False)
+        ensure_librosa_kernels()
         if self.pool is None and _container_output_requested(self):
             raise ValueError(
                 f"{type(self).__name__}(pool=None) returns 3-D frame-level features of shape "

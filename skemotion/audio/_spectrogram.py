@@ -9,6 +9,7 @@ from threadpoolctl import threadpool_limits
 
 from ..utils import Interval, Options, validate_params
 from ._checks import check_stft_params, check_waveforms
+from ._kernels import ensure_librosa_kernels
 
 __all__ = ["hamming_spectrogram", "Spectrogram"]
 
@@ -179,6 +180,8 @@ def _spectrogram(
     fmax, power, log, top_db,
 ):
     import librosa
+
+    ensure_librosa_kernels()
 
     D = _stft(
         y,
