@@ -23,7 +23,9 @@ class WeightAveraging(Callback):
     when training ends the mean replaces the last weights, and batch
     normalisation statistics are recomputed for it by one pass over the
     training data in training mode (statistics gathered for other weights do
-    not fit the mean). The epochs averaged are recorded in the history as
+    not fit the mean). Layers the network keeps in evaluation mode while
+    training, such as a frozen backbone's (``module__freeze=True``), keep
+    their statistics. The epochs averaged are recorded in the history as
     ``"averaged_epochs"``.
 
     Pass it to any skemotion (or skorch) estimator through ``callbacks``;
@@ -139,16 +141,26 @@ class WeightAveraging(Callback):
     def _recompute_batch_norm(net, X, y):
         """Cumulative batch-norm statistics of the averaged weights (one pass, training mode)."""
         module = net.module_
-        norms = [m for m in module.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
-        if not norms or X is None:
+        if X is None:
             return
-        momenta = {m: m.momentum for m in norms}
         was_training = module.training
-        for m in norms:
-            m.reset_running_stats()
-            m.momentum = None  # a plain average over batches, not an exponential one
         module.train()
+        # layers a network keeps in eval mode while training (a frozen backbone) keep
+        # their statistics; only the layers training updated are recomputed
+        norms = [
+            m
+            for m in module.modules()
+            if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)
+            and m.training
+            and m.track_running_stats
+        ]
+        momenta = {m: m.momentum for m in norms}
         try:
+            if not norms:
+                return
+            for m in norms:
+                m.reset_running_stats()
+                m.momentum = None  # a plain average over batches, not an exponential one
             # net.infer moves the batch to the device and scales uint8 frames
             iterator = net.get_iterator(net.get_dataset(X, y), training=False)
             with torch.no_grad():

@@ -11,7 +11,12 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, KFold
 from skorch.callbacks import Callback
 
-from skemotion.models import FrameCNNClassifier, SequenceLSTMClassifier, WeightAveraging
+from skemotion.models import (
+    FrameCNNClassifier,
+    FrameCNNRegressor,
+    SequenceLSTMClassifier,
+    WeightAveraging,
+)
 
 
 def _seq(n=24, t=5, f=3, seed=0):
@@ -108,6 +113,32 @@ def test_batch_norm_statistics_are_recomputed_for_the_averaged_weights():
     trained_only = FrameCNNClassifier(batch_size=4, max_epochs=3, lr=1e-2, random_state=0).fit(X, y)
     stale = next(m for m in trained_only.module_.modules() if isinstance(m, torch.nn.BatchNorm2d))
     assert not torch.allclose(stale.running_mean, norms[0].running_mean, atol=1e-3)
+
+
+def test_a_frozen_backbone_keeps_its_weights_and_statistics(tmp_path):
+    """Check averaging leaves a frozen pretrained backbone exactly as loaded.
+
+    A frozen backbone stays in evaluation mode while training, so its batch-norm
+    statistics are the pretrained ones; only the trainable head is averaged.
+    """
+    X, _ = _frames()
+    y = np.linspace(0, 1, len(X)).astype(np.float32)
+    donor = FrameCNNRegressor(max_epochs=2, batch_size=4, random_state=0).fit(X, y)
+    path = tmp_path / "backbone.pt"
+    torch.save(donor.module_.encoder.backbone.state_dict(), path)
+    recorder = _WeightRecorder()
+    reg = FrameCNNRegressor(
+        module__weights=str(path),
+        module__freeze=True,
+        max_epochs=3,
+        batch_size=4,
+        lr=0.05,
+        callbacks=[("record", recorder), ("average", WeightAveraging(start=0))],
+        random_state=1,
+    ).fit(X, y)
+    for key, value in donor.module_.encoder.backbone.state_dict().items():
+        torch.testing.assert_close(reg.module_.encoder.backbone.state_dict()[key], value)
+    _assert_params_are_mean_of(reg.module_, recorder.snapshots)
 
 
 def test_start_beyond_training_keeps_the_last_weights_with_a_warning():
