@@ -18,8 +18,8 @@ __all__ = ["WeightAveraging"]
 class WeightAveraging(Callback):
     """Finish training on the average of the weights of the last epochs.
 
-    Stochastic weight averaging (Izmailov et al., 2018): from epoch ``start``
-    on, a running mean of the network's parameters is kept after each epoch;
+    Stochastic weight averaging (Izmailov et al., 2018): after each epoch past
+    ``start``, the network's parameters enter a running mean;
     when training ends the mean replaces the last weights, and batch
     normalisation statistics are recomputed for it by one pass over the
     training data in training mode (statistics gathered for other weights do
@@ -51,10 +51,11 @@ class WeightAveraging(Callback):
     -----
     With ``early_stopping=True`` the average of the epochs up to the stop
     replaces the best weights early stopping restores, because skorch runs
-    user callbacks after its own. Dropout stays on during the
-    batch-normalisation pass, as in :func:`torch.optim.swa_utils.update_bn`;
-    that pass draws from the random state ``fit`` seeds, so results stay
-    reproducible.
+    user callbacks after its own. The batch-normalisation pass reads all of
+    ``fit``'s ``X`` (with early stopping, the held-out part too; labels are
+    not used). Dropout stays on during it, as in
+    :func:`torch.optim.swa_utils.update_bn`, drawing from the random state
+    ``fit`` seeds, so results stay reproducible.
 
     References
     ----------
