@@ -108,6 +108,9 @@ class WeightAveraging(Callback):
         self._epochs_done = 0
         self._mean = None
 
+    # torch.optim.swa_utils has the same two steps, but AveragedModel keeps a second
+    # module to copy back and update_bn calls module(x) on raw batches: no uint8
+    # scaling, device move, autocast or fusion mappings, which net.infer does.
     def on_epoch_end(self, net, **kwargs):
         self._epochs_done += 1
         if self._epochs_done < self._first_averaged_epoch(net):
