@@ -5,7 +5,7 @@ from sklearn.utils.validation import validate_data
 
 from ..utils import Interval, Options, check_array_shape, validate_params
 
-__all__ = ["check_stft_params", "check_waveforms", "check_input_features"]
+__all__ = ["check_stft_params", "check_waveforms", "check_input_features", "is_ragged"]
 
 STFT_CONSTRAINTS = {
     "sr": [Interval(float, 0, None, closed="neither")],
@@ -107,6 +107,44 @@ def check_waveforms(estimator, X, *, reset, allow_channels=False):
             f"{idx[0]} of X contains NaN or inf (all such samples: {shown})."
         )
     return X
+
+
+def is_ragged(X):
+    """Whether ``X`` holds waveforms of their own lengths: a 1-D object array or list of arrays."""
+    if isinstance(X, np.ndarray):
+        return X.dtype == object and X.ndim == 1 and all(np.ndim(x) == 1 for x in X)
+    if isinstance(X, list | tuple) and X and all(isinstance(x, np.ndarray) for x in X):
+        return all(x.ndim == 1 for x in X) and len({x.shape[0] for x in X}) > 1
+    return False
+
+
+def check_ragged_waveforms(estimator, X, *, reset):
+    """Validate waveforms of different lengths; return a list of float 1-D arrays.
+
+    Each element must be a non-empty 1-D float array of finite values (the
+    message names the first bad element). ``n_features_in_`` (a length) does
+    not apply: ``fit`` removes it.
+    """
+    name = type(estimator).__name__
+    if len(X) == 0:
+        raise ValueError("Found array with 0 sample(s) (shape=(0,)) while a minimum of 1 is required.")
+    out = []
+    for i, x in enumerate(X):
+        x = np.asarray(x)
+        if x.dtype not in (np.float32, np.float64):
+            x = x.astype(np.float64)
+        if x.ndim != 1 or x.shape[0] == 0:
+            raise ValueError(
+                f"Expected element {i} of X to be a non-empty 1-D waveform; got shape {x.shape}."
+            )
+        if not np.isfinite(x).all():
+            raise ValueError(
+                f"{name} needs finite waveforms, but sample {i} of X contains NaN or inf."
+            )
+        out.append(x)
+    if reset and hasattr(estimator, "n_features_in_"):
+        del estimator.n_features_in_
+    return out
 
 
 def check_input_features(estimator, input_features):

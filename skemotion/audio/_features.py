@@ -3,13 +3,21 @@
 import warnings
 
 import numpy as np
+from joblib import effective_n_jobs
 from sklearn import get_config
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from ..utils import Interval, Options, validate_params
-from ._checks import check_input_features, check_stft_params, check_waveforms
+from ..utils._cache import ClipCache, cache_location
+from ._checks import (
+    check_input_features,
+    check_ragged_waveforms,
+    check_stft_params,
+    check_waveforms,
+    is_ragged,
+)
 from ._kernels import ensure_librosa_kernels
 from ._pitch import pitch_track
 from ._spectrogram import _check_short, _stft
@@ -31,11 +39,28 @@ FEATURES = (
     "chroma",
     "f0",
     "voicing",
+    "log_energy",
+    "hnr",
+    "jitter",
+    "shimmer",
 )
 #: Names accepted by ``SpectralFeatures(pool=...)``.
-STATISTICS = ("mean", "std", "min", "max", "skew", "kurtosis")
+STATISTICS = (
+    "mean", "std", "min", "max", "skew", "kurtosis", "p1", "p25", "median", "p75", "p99",
+    "iqr", "pctl_range", "range", "slope", "linreg_error", "rise_mean", "fall_mean",
+)  # fmt: skip
+#: ``pool="functionals"``: the statistics of the paralinguistic feature sets (eGeMAPS, ComParE).
+FUNCTIONALS = (
+    "mean", "std", "skew", "kurtosis", "p1", "p25", "median", "p75", "p99", "iqr",
+    "pctl_range", "slope", "linreg_error", "rise_mean", "fall_mean",
+)  # fmt: skip
 
 _NEEDS_MEL = {"mfcc", "mel", "flux"}
+_PITCH = {"f0", "voicing", "hnr", "jitter", "shimmer"}
+# Pooled over voiced frames only (over pairs of voiced frames for jitter and shimmer).
+_VOICED_ONLY = {"f0", "hnr"}
+_PAIR_ONLY = {"jitter", "shimmer"}
+_PERCENTILES = {"p1": 1, "p25": 25, "median": 50, "p75": 75, "p99": 99}
 
 
 def _as_tuple(value):
@@ -60,23 +85,32 @@ def _check_names(owner, name, value, allowed, *, allow_none=False):
         )
 
 
-def _pool(frames, stats):
+def _pool(frames, stats, times):
     """Pool ``frames`` of shape (n_steps, n_features) over time -> (len(stats), n_features).
 
-    ``skew`` and ``kurtosis`` are the biased (population) moment ratios, as
-    :func:`scipy.stats.skew` and :func:`scipy.stats.kurtosis` (Fisher, i.e.
-    excess kurtosis) compute them by default; where a feature is constant over
-    time (silence, a single frame) both are defined as 0 instead of NaN.
+    ``times`` (n_steps,) are the frame times in seconds (for ``slope`` and the
+    rise and fall rates). ``skew`` and ``kurtosis`` are the biased
+    (population) moment ratios, as :func:`scipy.stats.skew` and
+    :func:`scipy.stats.kurtosis` (Fisher, i.e. excess kurtosis) compute them by
+    default; where a feature is constant over time (silence, a single frame)
+    both are defined as 0 instead of NaN. Without frames (no voiced frame for
+    a voice feature) every statistic is 0.
     """
+    if len(frames) == 0:
+        return np.zeros((len(stats), frames.shape[1]))
     x = frames.astype(np.float64)
     mean = x.mean(axis=0)
+    dev = x - mean
+    m2 = np.mean(dev**2, axis=0)
+    constant = m2 <= (np.finfo(np.float64).eps * mean) ** 2
+    safe_m2 = np.where(constant, 1.0, m2)
+    wanted = [_PERCENTILES[s] for s in ("p1", "p25", "median", "p75", "p99")]
+    pct = dict(zip(_PERCENTILES, np.percentile(x, wanted, axis=0), strict=True))
+    t = times - times.mean()
+    spread = float(np.sum(t**2))
+    slope = (t @ dev) / spread if spread > 0 else np.zeros_like(mean)
+    step = np.diff(x, axis=0) / np.diff(times)[:, None] if len(x) > 1 else np.zeros((1, x.shape[1]))
     out = []
-    need_moments = {"std", "skew", "kurtosis"} & set(stats)
-    if need_moments:
-        dev = x - mean
-        m2 = np.mean(dev**2, axis=0)
-        constant = m2 <= (np.finfo(np.float64).eps * mean) ** 2
-        safe_m2 = np.where(constant, 1.0, m2)
     for stat in stats:
         if stat == "mean":
             out.append(mean)
@@ -89,9 +123,25 @@ def _pool(frames, stats):
         elif stat == "skew":
             m3 = np.mean(dev**3, axis=0)
             out.append(np.where(constant, 0.0, m3 / safe_m2**1.5))
-        else:  # kurtosis
+        elif stat == "kurtosis":
             m4 = np.mean(dev**4, axis=0)
             out.append(np.where(constant, 0.0, m4 / safe_m2**2 - 3.0))
+        elif stat in pct:
+            out.append(pct[stat])
+        elif stat == "iqr":
+            out.append(pct["p75"] - pct["p25"])
+        elif stat == "pctl_range":
+            out.append(pct["p99"] - pct["p1"])
+        elif stat == "range":
+            out.append(x.max(axis=0) - x.min(axis=0))
+        elif stat == "slope":
+            out.append(slope)
+        elif stat == "linreg_error":
+            out.append(np.sqrt(np.mean((dev - np.outer(t, slope)) ** 2, axis=0)))
+        elif stat == "rise_mean":
+            out.append(np.maximum(step, 0.0).mean(axis=0))
+        else:  # fall_mean
+            out.append(np.maximum(-step, 0.0).mean(axis=0))
     return np.stack(out)
 
 
@@ -206,11 +256,42 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
                              median-filtered over 5 voiced frames, unvoiced frames
                              interpolated between their voiced neighbours (**)
     voicing    1             1 where the frame is voiced, else 0 (**)
+    log_energy 1             :math:`20 \\log_{10} \\max(rms, 10^{-5})`: frame energy in
+                             dBFS (eGeMAPS' loudness is a perceptual, Zwicker
+                             measure; this is its plain-energy counterpart)
+    hnr        1             harmonics-to-noise ratio in dB,
+                             :math:`10 \\log_{10} (r / (1 - r))` for the normalised
+                             autocorrelation :math:`r` at the YIN lag, clipped to
+                             :math:`\\pm 30` dB (**) (***)
+    jitter     1             :math:`|T_t - T_{t-1}| / T_t` for the YIN periods of a
+                             voiced frame and its voiced predecessor, else 0 (**)
+                             (***)
+    shimmer    1             :math:`|20 \\log_{10}(A_t / A_{t-1})|` dB for the RMS
+                             amplitudes of such a pair of frames, else 0 (**) (***)
     ========== ============= ==========================================================
 
     (*) computed to librosa's definition with fewer passes over the data (one
     matrix product for centroid and bandwidth, one cumulative sum over the
     signal for zcr) and equal to the librosa call within float rounding.
+
+    (***) pooled over the voiced frames only (``f0`` and ``hnr``) or over
+    the pairs of neighbouring voiced frames (``jitter`` and ``shimmer``), as
+    eGeMAPS does; a clip without any gives 0 for every statistic. eGeMAPS
+    measures jitter and shimmer period by period; these frame-level
+    counterparts are cheaper and share the frames of every other feature.
+
+    Statistics (``pool``), over the frames of each clip, in float64:
+    ``mean``, ``std``, ``min``, ``max``, ``skew``, ``kurtosis`` (population
+    moments, 0 for a constant feature); the percentiles ``p1``, ``p25``,
+    ``median``, ``p75``, ``p99`` (linear interpolation); ``iqr`` (p75 - p25),
+    ``pctl_range`` (p99 - p1), ``range`` (max - min); ``slope`` (least-squares
+    line against frame time, per second) and ``linreg_error`` (RMS distance
+    to that line); ``rise_mean`` and ``fall_mean`` (mean rise and fall per
+    second between successive frames, counting the others as 0).
+    ``pool="functionals"`` asks for the 15 that paralinguistic sets such as
+    eGeMAPS and ComParE (Eyben et al. 2016; Schuller et al. 2016) apply to
+    their descriptors: all of them except ``min``, ``max`` and ``range``,
+    whose extremes are the least robust.
 
     (**) a frame is voiced when its normalised autocorrelation at the YIN lag
     is at least ``voicing_threshold`` and it is within 40 dB of the clip's
@@ -231,10 +312,15 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
         Features to compute, in output order, from ``"mfcc"``, ``"mel"``,
         ``"centroid"``, ``"bandwidth"``, ``"rolloff"``, ``"flux"``,
         ``"flatness"``, ``"contrast"``, ``"zcr"``, ``"rms"``, ``"chroma"``,
-        ``"f0"``, ``"voicing"``.
+        ``"f0"``, ``"voicing"``, ``"log_energy"``, ``"hnr"``, ``"jitter"``,
+        ``"shimmer"``.
     pool : str, list of str or None, default=("mean", "std")
-        Statistics over time, from ``"mean"``, ``"std"``, ``"min"``, ``"max"``,
-        ``"skew"``, ``"kurtosis"``; ``None`` returns the frame-level sequence.
+        Statistics over time (see above), from ``"mean"``, ``"std"``,
+        ``"min"``, ``"max"``, ``"skew"``, ``"kurtosis"``, ``"p1"``, ``"p25"``,
+        ``"median"``, ``"p75"``, ``"p99"``, ``"iqr"``, ``"pctl_range"``,
+        ``"range"``, ``"slope"``, ``"linreg_error"``, ``"rise_mean"``,
+        ``"fall_mean"``, or ``"functionals"`` for 15 of them; ``None`` returns
+        the frame-level sequence.
     sr : float, default=22050
         Sampling rate of the waveforms in Hz (match :class:`AudioLoader`'s).
     n_fft : int, default=2048
@@ -284,18 +370,27 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
     voicing_threshold : float, default=0.7
         Least normalised autocorrelation at the f0 lag of a voiced frame (1 is
         perfectly periodic).
+    memory : str, os.PathLike, joblib.Memory or None, default=None
+        Directory of a per-clip cache of the output rows, keyed on each
+        waveform's samples and these parameters: cross-validation folds and
+        search candidates compute each clip's features once. ``None`` caches
+        nothing.
+    n_jobs : int or None, default=None
+        Clips featurized in parallel by :mod:`joblib` (processes, each with one
+        BLAS thread). ``None`` means 1, ``-1`` all processors.
 
     Attributes
     ----------
     n_features_in_ : int
-        Number of audio samples per waveform seen in ``fit``.
+        Number of audio samples per waveform seen in ``fit``; not set when
+        ``fit`` saw waveforms of different lengths (an object array).
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Only when ``X`` was a DataFrame with string column names.
     frame_feature_names_ : ndarray of str
         Names of the frame-level columns (the last axis when ``pool=None``),
         e.g. ``"mfcc_3"``, ``"centroid"``.
-    n_steps_ : int
-        Number of frames per clip.
+    n_steps_ : int or None
+        Number of frames per clip; None for waveforms of different lengths.
 
     See Also
     --------
@@ -310,6 +405,10 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
     1, ``zcr``, ``rms``, ``flux``, ``chroma``, ``f0`` and ``voicing`` 0, and
     ``skew``/``kurtosis`` of a constant feature are 0. A waveform containing NaN or infinity raises
     a ValueError that names its sample index.
+
+    Waveforms of different lengths (an object array of 1-D arrays, as
+    ``AudioLoader(duration="variable")`` returns) are pooled clip by clip,
+    each over its own frames; ``pool=None`` needs one length.
 
     With ``pool=None`` the output is 3-D and cannot be wrapped by
     ``set_output(transform="pandas")`` (a ValueError says so);
@@ -352,6 +451,8 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
         "f0_max": [Interval(float, 0, None, closed="neither")],
         "f0_reference": [Options({"clip", "absolute"})],
         "voicing_threshold": [Interval(float, 0, 1, closed="neither")],
+        "memory": ["cache", None],
+        "n_jobs": [int, None],
     }
 
     def __init__(
@@ -379,6 +480,8 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
         f0_max=500.0,
         f0_reference="clip",
         voicing_threshold=0.7,
+        memory=None,
+        n_jobs=None,
     ):
         self.features = features
         self.pool = pool
@@ -402,13 +505,16 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
         self.f0_max = f0_max
         self.f0_reference = f0_reference
         self.voicing_threshold = voicing_threshold
+        self.memory = memory
+        self.n_jobs = n_jobs
 
     # ------------------------------------------------------------------ checks
     def _check_params(self):
         name = type(self).__name__
         params = self.get_params(deep=False)
         _check_names(name, "features", self.features, FEATURES)
-        _check_names(name, "pool", self.pool, STATISTICS, allow_none=True)
+        if self.pool != "functionals":
+            _check_names(name, "pool", self.pool, STATISTICS, allow_none=True)
         check_stft_params(self, params)
         validate_params(self, params, self._parameter_constraints)
         if self.delta_width % 2 == 0:
@@ -425,7 +531,7 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
                     f"which must be below sr / 2 = {self.sr / 2:g} Hz. Reduce contrast_fmin "
                     "or n_bands."
                 )
-        if {"f0", "voicing"} & set(_as_tuple(self.features)):
+        if _PITCH & set(_as_tuple(self.features)):
             if not self.f0_min < self.f0_max < self.sr / 2:
                 raise ValueError(
                     f"The 'f0_min' and 'f0_max' parameters of {name} must satisfy "
@@ -433,24 +539,24 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
                     f"Got f0_min={self.f0_min!r}, f0_max={self.f0_max!r} instead."
                 )
 
+    def _frame_names_of(self, feature):
+        if feature == "mfcc":
+            names = [f"mfcc_{k}" for k in range(self.n_mfcc)]
+            if self.delta_order >= 1:
+                names += [f"mfcc_delta_{k}" for k in range(self.n_mfcc)]
+            if self.delta_order == 2:
+                names += [f"mfcc_delta2_{k}" for k in range(self.n_mfcc)]
+            return names
+        width = {"mel": self.n_mels, "contrast": self.n_bands + 1, "chroma": 12}.get(feature)
+        return [feature] if width is None else [f"{feature}_{k}" for k in range(width)]
+
     def _frame_names(self):
-        names = []
-        for feature in _as_tuple(self.features):
-            if feature == "mfcc":
-                names += [f"mfcc_{k}" for k in range(self.n_mfcc)]
-                if self.delta_order >= 1:
-                    names += [f"mfcc_delta_{k}" for k in range(self.n_mfcc)]
-                if self.delta_order == 2:
-                    names += [f"mfcc_delta2_{k}" for k in range(self.n_mfcc)]
-            elif feature == "mel":
-                names += [f"mel_{k}" for k in range(self.n_mels)]
-            elif feature == "contrast":
-                names += [f"contrast_{k}" for k in range(self.n_bands + 1)]
-            elif feature == "chroma":
-                names += [f"chroma_{k}" for k in range(12)]
-            else:
-                names.append(feature)
-        return names
+        return [name for feature in _as_tuple(self.features) for name in self._frame_names_of(feature)]
+
+    def _statistics(self):
+        if self.pool is None:
+            return None
+        return FUNCTIONALS if self.pool == "functionals" else _as_tuple(self.pool)
 
     # ----------------------------------------------------------------- compute
     def _clip_features(self, y):
@@ -524,14 +630,20 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
                         pad_mode=self.pad_mode,
                     )
                 )
-            elif feature in ("f0", "voicing"):
+            elif feature == "log_energy":
+                rms = librosa.feature.rms(
+                    y=y, frame_length=n_fft, hop_length=hop, center=self.center,
+                    pad_mode=self.pad_mode,
+                )  # fmt: skip
+                columns.append(20.0 * np.log10(np.maximum(rms, 1e-5)))
+            elif feature in _PITCH:
                 if pitch is None:
                     pitch = pitch_track(
                         y, sr=sr, n_fft=n_fft, hop_length=hop, n_steps=mag.shape[1],
                         center=self.center, f0_min=self.f0_min, f0_max=self.f0_max,
                         threshold=self.voicing_threshold, reference=self.f0_reference,
                     )  # fmt: skip
-                columns.append(pitch[0 if feature == "f0" else 1][None, :])
+                columns.append(pitch[feature][None, :])
             else:  # chroma
                 # chroma_stft's own tuning estimate, made here to silence librosa's warning
                 # when no pitch is found (silence, DC): the tuning is then 0.
@@ -543,7 +655,32 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
                 columns.append(
                     librosa.feature.chroma_stft(S=power, sr=sr, n_fft=n_fft, tuning=tuning)
                 )
-        return np.concatenate(columns, axis=0).T
+        frames = np.concatenate(columns, axis=0).T
+        masks = None if pitch is None else (pitch["voicing"] > 0, pitch["voice_pair"] > 0)
+        return frames, masks
+
+    def _column_masks(self):
+        """Which columns pool over voiced frames, which over voiced pairs (bool arrays)."""
+        kinds = []
+        for feature in _as_tuple(self.features):
+            width = len(self._frame_names_of(feature))
+            kinds += [feature] * width
+        kinds = np.asarray(kinds, dtype=object)
+        return np.isin(kinds, list(_VOICED_ONLY)), np.isin(kinds, list(_PAIR_ONLY))
+
+    def _clip_output(self, y, stats):
+        """The output row of one waveform: frames (n_steps, n_columns) or pooled (n_out,)."""
+        frames, masks = self._clip_features(y)
+        if stats is None:
+            return frames.astype(np.float32)
+        hop_s = self.hop_length / self.sr
+        times = np.arange(len(frames)) * hop_s
+        pooled = _pool(frames, stats, times)
+        if masks is not None:
+            for columns, rows in zip(self._column_masks(), masks, strict=True):
+                if columns.any():
+                    pooled[:, columns] = _pool(frames[rows][:, columns], stats, times[rows])
+        return pooled.ravel().astype(np.float32)
 
     # --------------------------------------------------------------------- API
     def fit(self, X, y=None):
@@ -551,8 +688,9 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_audio_samples)
-            Mono waveforms at ``sr`` Hz.
+        X : array-like of shape (n_samples, n_audio_samples) or object ndarray of shape (n_samples,)
+            Mono waveforms at ``sr`` Hz, of one length or (an object array of
+            1-D arrays) of their own lengths.
         y : None
             Ignored.
 
@@ -562,22 +700,42 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
             The fitted transformer.
         """
         self._check_params()
-        X = check_waveforms(self, X, reset=True)
-        _check_short(type(self).__name__, X.shape[1], self.n_fft, self.center)
+        X = self._check_X(X, reset=True)
         self.frame_feature_names_ = np.asarray(self._frame_names(), dtype=object)
-        if self.center:
+        if isinstance(X, list):
+            self.n_steps_ = None
+        elif self.center:
             self.n_steps_ = 1 + X.shape[1] // self.hop_length
         else:
             self.n_steps_ = 1 + (X.shape[1] - self.n_fft) // self.hop_length
         return self
+
+    def _check_X(self, X, *, reset):
+        name = type(self).__name__
+        if is_ragged(X):
+            if self.pool is None:
+                raise ValueError(
+                    f"{name}(pool=None) needs waveforms of one length to return frame-level "
+                    "features of shape (n_samples, n_steps, n_features); got waveforms of "
+                    "different lengths. Pool them (pool='functionals', say) or give them one "
+                    "length with AudioLoader(duration=...)."
+                )
+            X = check_ragged_waveforms(self, X, reset=reset)
+            for x in X:
+                _check_short(name, x.shape[0], self.n_fft, self.center)
+            return X
+        X = check_waveforms(self, X, reset=reset)
+        _check_short(name, X.shape[1], self.n_fft, self.center)
+        return X
 
     def transform(self, X):
         """Compute the features of each waveform.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_audio_samples)
-            Mono waveforms with the length seen in ``fit``.
+        X : array-like of shape (n_samples, n_audio_samples) or object ndarray of shape (n_samples,)
+            Mono waveforms, with the length seen in ``fit`` unless ``pool``
+            pools them or ``fit`` saw waveforms of different lengths.
 
         Returns
         -------
@@ -586,9 +744,10 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
             Pooled statistics (column names from :meth:`get_feature_names_out`)
             or, with ``pool=None``, the frame-level sequence.
         """
+        from joblib import Parallel, delayed
+
         check_is_fitted(self)
-        X = check_waveforms(self, X, reset=False)
-        ensure_librosa_kernels()
+        X = self._check_X(X, reset=False)
         if self.pool is None and _container_output_requested(self):
             raise ValueError(
                 f"{type(self).__name__}(pool=None) returns 3-D frame-level features of shape "
@@ -596,19 +755,29 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
                 f"cannot hold. Set pool to statistics among {list(STATISTICS)} or use "
                 "set_output(transform='default')."
             )
-        n_cols = len(self.frame_feature_names_)
-        if self.pool is None:
-            out = np.empty((X.shape[0], self.n_steps_, n_cols), dtype=np.float32)
+        stats = self._statistics()
+        location = cache_location(self.memory)
+        cache = None if location is None else ClipCache(location, kind="features")
+        params = None if cache is None else self._cache_params()
+        if self.n_jobs in (None, 1) or len(X) == 1:
+            rows = _featurize(self, X, stats, cache, params)
         else:
-            stats = _as_tuple(self.pool)
-            out = np.empty((X.shape[0], len(stats) * n_cols), dtype=np.float32)
-        # Per-clip matrices are small: BLAS threads cost more than they give (measured 4x
-        # slower on a loaded 2-core machine), so run single-threaded like the benchmark.
-        with threadpool_limits(limits=1, user_api="blas"):
-            for i, y in enumerate(X):
-                frames = self._clip_features(y)
-                out[i] = frames if self.pool is None else _pool(frames, stats).ravel()
-        return out
+            # Contiguous chunks, one task per worker and chunk: each process warms librosa once.
+            n_chunks = min(len(X), 4 * effective_n_jobs(self.n_jobs))
+            bounds = np.linspace(0, len(X), n_chunks + 1).astype(int)
+            chunks = Parallel(n_jobs=self.n_jobs)(
+                delayed(_featurize)(self, X[a:b], stats, cache, params)
+                for a, b in zip(bounds[:-1], bounds[1:], strict=True)
+            )
+            rows = [row for chunk in chunks for row in chunk]
+        return np.stack(rows).astype(np.float32, copy=False)
+
+    def _cache_params(self):
+        params = self.get_params(deep=False)
+        for name in ("memory", "n_jobs"):
+            params.pop(name)
+        params["pool"] = self._statistics()
+        return {"class": type(self).__name__, **params}
 
     def get_feature_names_out(self, input_features=None):
         """Names of the output columns.
@@ -632,13 +801,29 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
         if self.pool is None:
             return np.asarray(names, dtype=object)
         return np.asarray(
-            [f"{name}_{stat}" for stat in _as_tuple(self.pool) for name in names], dtype=object
+            [f"{name}_{stat}" for stat in self._statistics() for name in names], dtype=object
         )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.transformer_tags.preserves_dtype = ["float32"]
         return tags
+
+
+def _featurize(estimator, X, stats, cache, params):
+    """Output rows of the waveforms ``X`` (a worker's share), single-threaded BLAS."""
+    ensure_librosa_kernels()
+    rows = []
+    # Per-clip matrices are small: BLAS threads cost more than they give (measured 4x
+    # slower on a loaded 2-core machine).
+    with threadpool_limits(limits=1, user_api="blas"):
+        for y in X:
+            if cache is None:
+                rows.append(estimator._clip_output(y, stats))
+            else:
+                key = cache.array_key(y, params)
+                rows.append(cache.get_or_compute_key(key, lambda y=y: estimator._clip_output(y, stats)))
+    return rows
 
 
 def _container_output_requested(estimator):

@@ -1,5 +1,6 @@
 """The ``evaluate``, ``search`` and ``predict`` subcommands."""
 
+import contextlib
 import json
 import os
 import sys
@@ -25,10 +26,15 @@ def _describe(args):
     files, the other presets read video; a pipeline file may read either, so
     it gets audio-visual files unless ``--modality`` says otherwise.
     """
-    from ._presets import PRESETS, preset_modality
+    from ._presets import DEFAULT_PRESETS, PRESETS, preset_modality
 
     if args.pipeline:
         return f"pipeline file {args.pipeline}", args.modality or "audiovisual"
+    if args.preset is None:
+        args.preset = DEFAULT_PRESETS[args.modality]
+        if args.modality is not None:
+            _log(f"no --preset given: using {args.preset}, the recommended pipeline for "
+                 f"--modality {args.modality}")
     if args.preset not in PRESETS:
         raise UserError(f"unknown preset {args.preset!r}; choose from {', '.join(PRESETS)}")
     return args.preset, args.modality or preset_modality(args.preset)
@@ -42,6 +48,40 @@ def _build(args, task):
         with user_errors(f"pipeline file {args.pipeline}"):
             return load_pipeline_spec(args.pipeline)
     return build_preset(args.preset, task=task, scale=args.scale, random_state=args.random_state)
+
+
+def _featurizer_params(pipe, name):
+    """Pipeline parameter paths of ``name`` (``memory``, ``n_jobs``) owned by skemotion steps."""
+    params = pipe.get_params(deep=True)
+    paths = []
+    for path in params:
+        owner_path, _, last = path.rpartition("__")
+        if last != name or not owner_path:
+            continue
+        owner = params.get(owner_path)
+        if type(owner).__module__.startswith("skemotion."):
+            paths.append(path)
+    return paths
+
+
+@contextlib.contextmanager
+def _featurize_once(pipe, n_jobs):
+    """Run with every skemotion featurizer of ``pipe`` caching per clip in a temporary folder.
+
+    Folds, the final refit and search candidates then decode and featurize each
+    clip once (``memory``); ``n_jobs`` parallelises the featurizers that have it.
+    Parameters the user set (a pipeline file) are left as they are.
+    """
+    import tempfile
+
+    params = pipe.get_params(deep=True)
+    with tempfile.TemporaryDirectory(prefix="skemotion_cache_") as cache:
+        pipe.set_params(**{p: cache for p in _featurizer_params(pipe, "memory") if params[p] is None})
+        pipe.set_params(**{p: n_jobs for p in _featurizer_params(pipe, "n_jobs") if params[p] is None})
+        try:
+            yield pipe
+        finally:
+            pipe.set_params(**{p: params[p] for p in _featurizer_params(pipe, "memory")})
 
 
 def _fit(pipe, X, y, args):
@@ -128,18 +168,13 @@ def cmd_evaluate(args):
     _log(f"skemotion evaluate: {what} on {data.description}")
     _log(f"{cv.get_n_splits()}-fold cross-validation grouped by {data.group_name} "
          f"({n_groups} {data.group_name}s)")
-    rows, y_oof = [], np.empty(len(data.y), dtype=data.y.dtype)
-    for fold, (train, test) in enumerate(cv.split(data.X, data.y, data.groups), start=1):
-        t0 = time.perf_counter()
-        model = _fit(pipe, data.X[train], data.y[train], args)
-        y_oof[test] = model.predict(data.X[test])
-        scores = _scores(data.task, data.y[test], y_oof[test])
-        rows.append({"fold": fold, "n_train": len(train), "n_test": len(test),
-                     "test_groups": " ".join(map(str, np.unique(data.groups[test]))), **scores,
-                     "fit_seconds": round(time.perf_counter() - t0, 2)})
-        _log(f"  fold {fold}/{cv.get_n_splits()}: " + ", ".join(f"{k} {v:.3f}" for k, v in scores.items())
-             + f" ({rows[-1]['fit_seconds']:.1f} s)")
+    with _featurize_once(pipe, args.n_jobs):
+        rows, y_oof, final = _cross_validate(pipe, data, cv, args)
+    # the cache folder is gone: the saved model decodes afresh
+    final.set_params(**{p: None for p in _featurizer_params(final, "memory")})
     table = pd.DataFrame(rows)
+    scores = [c for c in table.columns if c not in ("fold", "n_train", "n_test", "test_groups",
+                                                     "fit_seconds")]
     summary = {m: {"mean": float(table[m].mean()), "std": float(table[m].std(ddof=0))} for m in scores}
     _log("")
     _log(f"{'metric':<20}{'mean':>8}{'std':>8}")
@@ -148,8 +183,6 @@ def cmd_evaluate(args):
     table.to_csv(out / "cv_results.csv", index=False)
     pd.DataFrame({"sample": data.X, "y_true": data.y, "y_pred": y_oof, "group": data.groups}).to_csv(
         out / "predictions.csv", index=False)
-    _log("refitting on all samples ...")
-    final = _fit(pipe, data.X, data.y, args)
     joblib.dump({"format": MODEL_FORMAT, "skemotion_version": __version__, "pipeline_name": what,
                  "task": data.task, "target_names": data.target_names, "estimator": final},
                 out / "model.joblib")
@@ -170,6 +203,23 @@ def cmd_evaluate(args):
         written.append(figure.name)
     _log(f"wrote {', '.join(written)} to {out} in {report['seconds']:.0f} s")
     return 0
+
+
+def _cross_validate(pipe, data, cv, args):
+    """Per-fold scores, out-of-fold predictions and the model refitted on every sample."""
+    rows, y_oof = [], np.empty(len(data.y), dtype=data.y.dtype)
+    for fold, (train, test) in enumerate(cv.split(data.X, data.y, data.groups), start=1):
+        t0 = time.perf_counter()
+        model = _fit(pipe, data.X[train], data.y[train], args)
+        y_oof[test] = model.predict(data.X[test])
+        scores = _scores(data.task, data.y[test], y_oof[test])
+        rows.append({"fold": fold, "n_train": len(train), "n_test": len(test),
+                     "test_groups": " ".join(map(str, np.unique(data.groups[test]))), **scores,
+                     "fit_seconds": round(time.perf_counter() - t0, 2)})
+        _log(f"  fold {fold}/{cv.get_n_splits()}: " + ", ".join(f"{k} {v:.3f}" for k, v in scores.items())
+             + f" ({rows[-1]['fit_seconds']:.1f} s)")
+    _log("refitting on all samples ...")
+    return rows, y_oof, _fit(pipe, data.X, data.y, args)
 
 
 def cmd_search(args):
@@ -201,7 +251,8 @@ def cmd_search(args):
                           verbose=1)
     _log(f"skemotion search: {what} on {data.description}; study {args.study!r} in "
          f"{args.storage or 'memory'}; {args.n_trials} trials")
-    search.fit(data.X, data.y, groups=data.groups)
+    with _featurize_once(pipe, args.n_jobs):
+        search.fit(data.X, data.y, groups=data.groups)
     study = search.study_
     out = _out_dir(args)
     frame = study.trials_dataframe()

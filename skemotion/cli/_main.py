@@ -131,7 +131,8 @@ def build_parser():
     datasets = "; ".join(f"{k}: {v}" for k, v in DATASETS.items())
 
     def data_args(p, default_out):
-        p.add_argument("--preset", default="face-cnn-lstm", help=f"named pipeline ({presets})")
+        p.add_argument("--preset", help=f"named pipeline ({presets}); default: speech-functionals "
+                       "with --modality audio, else face-cnn-lstm")
         p.add_argument("--dataset", default="synthetic", choices=list(DATASETS), metavar="NAME",
                        help=f"dataset ({datasets})")
         p.add_argument("--data", help="folder of the corpus (a local copy; for synthetic: where to write it)")
@@ -146,6 +147,9 @@ def build_parser():
                        help="small, fast settings (default) or the published sizes")
         p.add_argument("--out", default=default_out, help=f"output folder (default: {default_out})")
         p.add_argument("--random-state", type=int, default=0)
+        p.add_argument("--n-jobs", type=int, default=-1,
+                       help="processes that decode and featurize clips (default: -1, all cores); "
+                       "each clip is featurized once for all folds and candidates")
 
     evaluate = sub.add_parser(
         "evaluate", help="grouped cross-validated evaluation of a preset or pipeline file",

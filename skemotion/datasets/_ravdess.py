@@ -14,7 +14,10 @@ _MODALITIES = {"01": "audiovisual", "02": "video", "03": "audio"}
 _CHANNELS = {"01": "speech", "02": "song"}
 _INTENSITIES = {"01": "normal", "02": "strong"}
 _STATEMENTS = {"01": "Kids are talking by the door", "02": "Dogs are sitting by the door"}
-_EXTENSION = {"audiovisual": ".mp4", "video": ".mp4", "audio": ".wav"}
+# The release has .wav audio and .mp4 video; re-encoded copies (lossless FLAC, say) keep the names.
+_AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".m4a", ".aac", ".aif", ".aiff")
+_VIDEO_EXTENSIONS = (".mp4", ".mov", ".mkv", ".webm", ".avi", ".flv")
+_EXTENSIONS = {"audiovisual": _VIDEO_EXTENSIONS, "video": _VIDEO_EXTENSIONS, "audio": _AUDIO_EXTENSIONS}
 # The song recordings cover neutral, calm, happy, sad, angry and fearful only.
 _SONG_EMOTIONS = {"01", "02", "03", "04", "05", "06"}
 
@@ -77,8 +80,8 @@ def _parse(folder, name):
     if not 1 <= int(actor) <= 24:
         return f"actor {actor} is not 01..24"
     kind = _MODALITIES[modality]
-    if "." + ext.lower() != _EXTENSION[kind]:
-        return f"{kind} files are {_EXTENSION[kind]}, not .{ext}"
+    if "." + ext.lower() not in _EXTENSIONS[kind]:
+        return f"{kind} files are {', '.join(_EXTENSIONS[kind])}, not .{ext}"
     parent = os.path.basename(folder)
     in_actor_dir = _ACTOR_DIR.match(parent)
     if in_actor_dir and in_actor_dir.group(1) != actor:
@@ -113,7 +116,9 @@ def load_ravdess(root, *, modality="audio", vocal_channel="all"):
         Folder holding the extracted ``Actor_XX`` folders (any nesting).
     modality : {"audio", "video", "audiovisual", "all"}, default="audio"
         Which files to return: audio-only ``03-*.wav``, video-only (silent)
-        ``02-*.mp4``, audio-visual ``01-*.mp4``, or all of them.
+        ``02-*.mp4``, audio-visual ``01-*.mp4``, or all of them. Copies in
+        other formats keep the names and are found too (audio ``.flac``,
+        ``.ogg``, ``.mp3``, ...; video ``.mkv``, ``.webm``, ...).
     vocal_channel : {"speech", "song", "all"}, default="all"
         Speech (``-01-``), song (``-02-``) or both.
 
@@ -205,7 +210,8 @@ def load_ravdess(root, *, modality="audio", vocal_channel="all"):
         if isinstance(parsed, str):
             bad.append(f"{os.path.relpath(path, root)} ({parsed})")
             continue
-        seen.setdefault(name, []).append(path)
+        # one recording in two formats (a .wav and its .flac) is a duplicate too
+        seen.setdefault(name.partition(".")[0], []).append(path)
         rows.append({"path": path, "filename": name, **parsed})
     if bad:
         raise ValueError(
@@ -219,7 +225,7 @@ def load_ravdess(root, *, modality="audio", vocal_channel="all"):
             f"{name} at {[os.path.relpath(p, root) for p in ps]}" for name, ps in dupes.items()
         ]
         raise ValueError(
-            f"load_ravdess: {len(dupes)} file name(s) occur more than once under "
+            f"load_ravdess: {len(dupes)} recording(s) occur more than once under "
             f"{str(root)!r}: {listing(shown)}; keep one copy of each."
         )
     if not rows:

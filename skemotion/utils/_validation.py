@@ -117,6 +117,8 @@ def _describe(constraint):
         return "a callable"
     if constraint == "path":
         return "a str or os.PathLike"
+    if constraint == "cache":
+        return "a str, an os.PathLike or a joblib.Memory"
     if isinstance(constraint, type):
         return f"an instance of {constraint.__name__!r}"
     if isinstance(constraint, tuple):  # tuple of types
@@ -143,6 +145,8 @@ def _satisfied(constraint, value):
         return callable(value)
     if constraint == "path":
         return isinstance(value, str | os.PathLike)
+    if constraint == "cache":  # a directory, or an object with one (joblib.Memory)
+        return isinstance(value, str | os.PathLike) or hasattr(value, "location")
     if isinstance(constraint, type | tuple):
         return isinstance(value, constraint)
     return constraint.is_satisfied_by(value)
@@ -161,7 +165,8 @@ def validate_params(owner, params, constraints):
         Mapping of parameter name to a list of accepted constraints: ``None``,
         a type or tuple of types, :class:`Interval`, :class:`Options`, or one of
         the strings ``"boolean"``, ``"random_state"``, ``"array-like"``,
-        ``"callable"``, ``"path"``. Names absent from ``constraints`` are not
+        ``"callable"``, ``"path"``, ``"cache"`` (a directory or a
+        ``joblib.Memory``). Names absent from ``constraints`` are not
         checked.
 
     Raises

@@ -10,7 +10,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from ..exceptions import MediaError
 from ..utils import Interval, Options, validate_params
-from ._cache import ClipCache, cache_location
+from ..utils._cache import ClipCache, cache_location
 from ._paths import as_paths
 
 __all__ = ["FrameSampler"]

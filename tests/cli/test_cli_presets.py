@@ -13,6 +13,7 @@ TINY = {
     "convlstm": {"frames__n_frames": 2, "frames__size": (32, 32)},
     "audio-lstm": {"audio__duration": 0.5},
     "audio-logreg": {"audio__duration": 0.5},
+    "speech-functionals": {"features__n_mels": 16, "features__n_mfcc": 8},
     "fusion": {"union__video__n_frames": 2, "union__video__size": (32, 32), "union__audio__load__duration": 0.5,
                "model__module__video_hidden_size": 8, "model__module__audio_hidden_size": 8},
 }
@@ -51,5 +52,6 @@ def test_preset_modality():
     """Check what each preset reads: audio presets audio, fusion both tracks, the rest video."""
     assert {n: preset_modality(n) for n in PRESETS} == {
         "face-cnn-lstm": "video", "frame-cnn": "video", "convlstm": "video",
-        "audio-lstm": "audio", "audio-logreg": "audio", "fusion": "audiovisual",
+        "audio-lstm": "audio", "audio-logreg": "audio", "speech-functionals": "audio",
+        "fusion": "audiovisual",
     }

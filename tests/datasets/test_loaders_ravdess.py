@@ -141,8 +141,8 @@ def test_unrelated_files_are_ignored(tmp_path):
         ("03-01-03-03-01-01-05.wav", "intensity 03 is not 01 or 02"),
         ("03-01-03-01-03-01-05.wav", "statement 03 is not 01 or 02"),
         ("03-01-03-01-01-03-05.wav", "repetition 03 is not 01 or 02"),
-        ("01-01-03-01-01-01-05.wav", "audiovisual files are .mp4, not .wav"),
-        ("03-01-03-01-01-01-05.mp4", "audio files are .wav, not .mp4"),
+        ("01-01-03-01-01-01-05.wav", "audiovisual files are .mp4, .mov, .mkv, .webm, .avi, .flv, not .wav"),
+        ("03-01-03-01-01-01-05.mp4", "audio files are .wav, .flac, .ogg, .oga, .opus, .mp3, .m4a, .aac, .aif, .aiff, not .mp4"),
         ("03-01-03-01-01-01-06.wav", "actor 06 is in folder Actor_05"),
     ],
 )
@@ -168,7 +168,27 @@ def test_duplicate_names_raise(tmp_path):
     copy = root / "copy" / "Actor_07"
     copy.mkdir(parents=True)
     (copy / "03-01-05-01-01-01-07.wav").touch()
-    with pytest.raises(ValueError, match=re.escape("03-01-05-01-01-01-07.wav at")):
+    with pytest.raises(ValueError, match=re.escape("03-01-05-01-01-01-07 at")):
+        load_ravdess(root)
+
+
+def test_reencoded_copies_load(tmp_path):
+    """Check that a FLAC copy of the audio release loads like the .wav release."""
+    root = build_ravdess(tmp_path, actors=(7,))
+    wavs = sorted(root.rglob("03-*.wav"))
+    for wav in wavs:
+        wav.rename(wav.with_suffix(".flac"))
+    bunch = load_ravdess(root)
+    assert len(bunch.data) == len(wavs)
+    assert all(p.endswith(".flac") for p in bunch.data)
+
+
+def test_same_recording_in_two_formats_raises(tmp_path):
+    """Check that a .wav beside its own .flac is reported as one recording found twice."""
+    root = build_ravdess(tmp_path, actors=(7,))
+    wav = next(root.rglob("03-01-05-01-01-01-07.wav"))
+    wav.with_suffix(".flac").touch()
+    with pytest.raises(ValueError, match=re.escape("1 recording(s) occur more than once")):
         load_ravdess(root)
 
 

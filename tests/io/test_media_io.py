@@ -513,7 +513,7 @@ def test_concealed_audio_errors_warn_when_everything_arrived(tmp_path, monkeypat
     from skemotion.exceptions import MediaWarning
     from skemotion.io import _ffmpeg, write_audio
 
-    path = tmp_path / "tone.wav"
+    path = tmp_path / "tone.ogg"  # ffmpeg decodes it (PCM WAV and FLAC are read in process)
     write_audio(path, 0.1 * np.sin(np.arange(16000) / 5), 16000)
     real_tail = _ffmpeg.FFmpegProcess.stderr_tail
     monkeypatch.setattr(

@@ -434,7 +434,7 @@ def test_memory_errors_are_not_cached(bad_files, tmp_path):
 
 
 def _cache_worker(location, clip, log, barrier):
-    from skemotion.video._cache import ClipCache
+    from skemotion.utils._cache import ClipCache
 
     def compute():
         with open(log, "a") as f:

@@ -1,7 +1,10 @@
-"""A per-clip on-disk cache of sampled frames, safe across processes.
+"""A per-clip on-disk cache of decoded media and features, safe across processes.
 
 Each entry is one ``.npy`` file keyed by the clip (path, fragment, size and
-modification time of the file) and the decode parameters. A lock file per key
+modification time of the file, or the bytes of a waveform) and the parameters
+that produced it: ``FrameSampler`` keeps frames, ``AudioLoader`` waveforms and
+``SpectralFeatures`` features there, so cross-validation folds and search
+candidates featurize each clip once. A lock file per key
 (``fcntl.flock`` where available) makes concurrent workers, threads or
 processes, wait for the one that decodes instead of decoding again, so a clip is
 decoded once however a search splits and parallelises the work.
@@ -48,16 +51,18 @@ def _locked(lock_path):
 
 
 class ClipCache:
-    """Decoded clips stored as ``<location>/skemotion_frames/<key>.npy``.
+    """Per-clip arrays stored as ``<location>/skemotion_<kind>/<key>.npy``.
 
     Parameters
     ----------
     location : str
         The cache directory (created when missing).
+    kind : str, default="frames"
+        What is stored ("frames", "audio", "features"): one folder each.
     """
 
-    def __init__(self, location):
-        self.directory = os.path.join(os.fspath(location), "skemotion_frames")
+    def __init__(self, location, kind="frames"):
+        self.directory = os.path.join(os.fspath(location), f"skemotion_{kind}")
 
     @staticmethod
     def key(path, params):
@@ -76,10 +81,20 @@ class ClipCache:
             (_CACHE_VERSION, os.path.abspath(file_path), start, end, stamp, sorted(params.items()))
         )
 
+    @staticmethod
+    def array_key(array, params):
+        """Hash of an array's dtype, shape and bytes and ``params``."""
+        import joblib
+
+        return joblib.hash((_CACHE_VERSION, array, sorted(params.items())))
+
     def get_or_compute(self, path, params, compute):
-        """Return the cached frames of ``path`` under ``params``, computing them at most once."""
+        """Return the cached array of ``path`` under ``params``, computing it at most once."""
+        return self.get_or_compute_key(self.key(path, params), compute)
+
+    def get_or_compute_key(self, key, compute):
+        """Return the array stored under ``key``, computing and storing it at most once."""
         os.makedirs(self.directory, exist_ok=True)
-        key = self.key(path, params)
         target = os.path.join(self.directory, key + ".npy")
         frames = self._load(target)
         if frames is not None:
