@@ -12,6 +12,7 @@ relies on.
 
 import math
 import os
+import re
 import stat
 
 import numpy as np
@@ -26,6 +27,21 @@ _SUBTYPES = {"PCM_S8", "PCM_U8", "PCM_16", "PCM_24", "PCM_32", "FLOAT", "DOUBLE"
 _STEREO_GAIN = np.float32(math.sqrt(0.5))
 # Decoded beyond a requested duration so the resampler's filter never sees the cut.
 _MARGIN_S = 0.5
+# libsndfile's report of a WAV/AIFF whose data chunk is shorter than its header says.
+_SHORT_CHUNK = re.compile(r"^\s*(?:data|SSND)\s*:\s*(\d+)\s*\(should be (\d+)\)", re.MULTILINE)
+# Sizes that streaming writers leave in a header they cannot rewrite: unknown, not truncated.
+_PLACEHOLDER_SIZES = (0, 0xFFFFFFFF, 0x7FFFFFFF)
+
+
+def _truncation(handle):
+    """``(announced, present)`` data bytes when the header announces more than the file holds."""
+    match = _SHORT_CHUNK.search(handle.extra_info)
+    if match is None:
+        return None
+    announced, present = int(match.group(1)), int(match.group(2))
+    if announced in _PLACEHOLDER_SIZES or present >= announced:
+        return None
+    return announced, present
 
 
 def _open(file_path):
@@ -63,7 +79,8 @@ def read_audio_soundfile(file_path, sr, *, mono, duration):
 
     Returns
     -------
-    y : ndarray of shape (n_samples,) if mono else (n_channels, n_samples), dtype=float32, or None
+    y : ndarray of shape (n_samples,) or (n_channels, n_samples), dtype=float32, or None
+        1-D for one channel (``mono`` or a mono file), as ffmpeg's path returns.
     """
     handle = _open(file_path)
     if handle is None:
@@ -72,6 +89,13 @@ def read_audio_soundfile(file_path, sr, *, mono, duration):
         native, channels, frames = handle.samplerate, handle.channels, handle.frames
         if mono and channels > 2:
             return None
+        truncated = _truncation(handle)
+        if truncated is not None:
+            raise MediaError(
+                f"Could not read audio from '{file_path}': the file is truncated (its header "
+                f"announces {truncated[0]} bytes of samples, {truncated[1]} are present).",
+                file_path,
+            )
         rate = native if sr is None else int(sr)
         wanted = frames
         if duration is not None:
@@ -97,4 +121,4 @@ def read_audio_soundfile(file_path, sr, *, mono, duration):
     if duration is not None:
         y = y[: int(round(duration * rate))]
     y = np.ascontiguousarray(y.T, dtype=np.float32)
-    return y[0] if mono else y
+    return y[0] if len(y) == 1 else y  # one channel comes 1-D, as from ffmpeg

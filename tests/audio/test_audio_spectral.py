@@ -159,7 +159,7 @@ def test_pooled_statistics_equal_numpy_and_scipy(waves, pool):
     pooled = _features(["mfcc", "rms", "contrast"], pool=pool).fit_transform(waves)
     times = np.arange(frames.shape[1]) * 128 / SR
     fits = [np.polynomial.polynomial.polyfit(times, clip, 1) for clip in frames]  # (2, n_cols) each
-    residual = np.stack([clip - (c[0] + np.outer(times, c[1])) for clip, c in zip(frames, fits)])
+    residual = np.stack([clip - (c[0] + np.outer(times, c[1])) for clip, c in zip(frames, fits, strict=True)])
     step = np.diff(frames, axis=1) / (128 / SR)
     pct = {q: np.percentile(frames, q, axis=1) for q in (1, 25, 50, 75, 99)}
     reference = {
