@@ -65,7 +65,9 @@ def _trim(y, sr, top_db):
 
     Frames are 25 ms long every 10 ms (librosa.effects.trim's measure: RMS in
     dB below the loudest frame), measured on the mean of the channels with the
-    clip's DC offset removed, so a DC offset cannot hide silence. A clip
+    clip's DC offset removed, so a DC offset cannot hide silence. librosa cuts
+    at the centre of the first loud frame and one hop after the centre of the
+    last; the cut is widened to keep the whole of both frames. A clip
     without any frame above the threshold is returned whole.
     """
     import librosa
@@ -76,7 +78,9 @@ def _trim(y, sr, top_db):
     _, (start, stop) = librosa.effects.trim(
         mono - mono.mean(), top_db=top_db, frame_length=frame, hop_length=hop
     )
-    return y[:, start:stop] if stop > start else y
+    if stop <= start:
+        return y
+    return y[:, max(0, start - frame // 2) : stop + max(0, frame // 2 - hop)]
 
 
 def _level_db(y):

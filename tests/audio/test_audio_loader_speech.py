@@ -65,10 +65,11 @@ def test_variable_length_clips_come_back_in_order(clips):
     paths = [clips["b"], clips["a"], clips["c"], clips["a"]]
     out = AudioLoader(sr=SR, duration="variable", trim_db=40).transform(paths)
     assert out.dtype == object and out.shape == (4,)
-    assert [len(y) for y in out] == [pytest.approx(2.0 * SR, abs=0.03 * SR),
-                                     pytest.approx(1.5 * SR, abs=0.03 * SR),
-                                     pytest.approx(0.7 * SR, abs=0.03 * SR),
-                                     pytest.approx(1.5 * SR, abs=0.03 * SR)]
+    # speech plus at most 30 ms kept on each side (the trimming frames' reach)
+    assert [len(y) for y in out] == [pytest.approx(2.0 * SR + 0.03 * SR, abs=0.03 * SR),
+                                     pytest.approx(1.5 * SR + 0.03 * SR, abs=0.03 * SR),
+                                     pytest.approx(0.7 * SR + 0.03 * SR, abs=0.03 * SR),
+                                     pytest.approx(1.5 * SR + 0.03 * SR, abs=0.03 * SR)]
     assert all(y.dtype == np.float32 for y in out)
     assert_array_equal(out[1], out[3])
 
