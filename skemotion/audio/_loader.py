@@ -277,7 +277,7 @@ class AudioLoader(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     >>> clips = AudioLoader(sr=16000, duration="variable").transform(
     ...     [corpus.data[0] + "#t=0,0.25", corpus.data[1]])
     >>> clips.dtype, [clip.shape for clip in clips]
-    (dtype('O'), [(4000,), (8000,)])
+    (dtype('O'), [(4000,), (8533,)])
     """
 
     _parameter_constraints = {
