@@ -190,9 +190,10 @@ class AudioLoader(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     bundled ffmpeg, with the same samples either way), resampled to ``sr`` and
     down-mixed to mono unless ``mono=False``. Leading and trailing silence can
     be trimmed (``trim_db``), and clips are either brought to one length
-    (``duration``) or kept at their own (``duration="variable"``). ``librosa.load`` cannot open video containers
-    such as mp4 or flv (``NoBackendError``), so this is how the audio half of a
-    video-emotion pipeline starts. A fragment yields exactly the audio samples
+    (``duration``) or kept at their own (``duration="variable"``).
+    ``librosa.load`` cannot open video containers such as mp4 or flv
+    (``NoBackendError``), so this is how the audio half of a video-emotion
+    pipeline starts. A fragment yields exactly the audio samples
     ``[round(START * sr), round(END * sr))``, so audio and frames of the same
     window line up.
 

@@ -8,7 +8,7 @@ Importing this subpackage imports torch and skorch.
 """
 
 from ._union import ModalityUnion
-from .callbacks import WeightAveraging
+from .callbacks import SpecAugment, WeightAveraging
 from .classifiers import (
     C3DLSTMClassifier,
     CNNLSTMClassifier,
@@ -42,5 +42,6 @@ __all__ = [
     "ModalityUnion",
     "SequenceLSTMClassifier",
     "SequenceLSTMRegressor",
+    "SpecAugment",
     "WeightAveraging",
 ]
