@@ -320,9 +320,10 @@ def test_native_size_must_agree(ramp_clip, wide_clip):
         ({"color": "bgr"}, "The 'color' parameter of FrameSampler must be a str among"),
         ({"padding": "reflect"}, "The 'padding' parameter of FrameSampler must be a str among"),
         ({"keep_aspect": 1}, "The 'keep_aspect' parameter of FrameSampler must be an instance"),
-        ({"size": (0, 16)}, "must be a (width, height) pair of positive ints or None. Got (0, 16)"),
-        ({"size": (16,)}, "must be a (width, height) pair of positive ints or None. Got (16,)"),
-        ({"size": 16}, "The 'size' parameter of FrameSampler must be"),
+        ({"size": (0, 16)}, "The 'size' parameter of FrameSampler must be an int in the range [1, inf), a (width, height) pair of ints in the range [1, inf) or None. Got (0, 16)"),
+        ({"size": (16,)}, "The 'size' parameter of FrameSampler must be an int in the range [1, inf), a (width, height) pair of ints in the range [1, inf) or None. Got (16,)"),
+        ({"size": 0}, "The 'size' parameter of FrameSampler must be an int in the range [1, inf), a (width, height) pair of ints in the range [1, inf) or None. Got 0 instead."),
+        ({"size": 16.0}, "The 'size' parameter of FrameSampler must be an int in the range [1, inf), a (width, height) pair of ints in the range [1, inf) or None. Got 16.0 instead."),
         (
             {"strategy": "rate"},
             "The 'fps' parameter of FrameSampler must be a float in the range (0, inf) when "
