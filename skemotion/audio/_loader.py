@@ -9,6 +9,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from ..exceptions import MediaError
 from ..utils import Interval, Options, validate_params
+from ..utils._output import MediaOutputMixin
 
 __all__ = ["AudioLoader"]
 
@@ -112,7 +113,7 @@ def _load_one(path, sr, mono, n_target, crop, pad, on_missing):
     return "ok", np.ascontiguousarray(y, dtype=np.float32)
 
 
-class AudioLoader(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+class AudioLoader(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Decode the audio track of media files into fixed-length waveforms.
 
     Each path (audio or video file: mp4, flv, webm, wav, ...) or media fragment

@@ -8,6 +8,7 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from ..utils import Interval, Options, validate_params
+from ..utils._output import MediaOutputMixin
 from ._checks import check_stft_params, check_waveforms
 from ._kernels import ensure_librosa_kernels
 
@@ -208,7 +209,7 @@ def _spectrogram(
     return S.astype(np.float32, copy=False)
 
 
-class Spectrogram(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+class Spectrogram(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Turn waveforms into log-mel or linear-frequency spectrogram images.
 
     Each waveform becomes one image of ``n_bins`` frequency rows by ``n_frames``

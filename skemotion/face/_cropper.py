@@ -7,6 +7,7 @@ from sklearn.utils import Bunch
 
 from ..exceptions import NoFaceError
 from ..utils import Interval, Options, check_array_shape, validate_params
+from ..utils._output import MediaOutputMixin
 from ..utils._validation import Size, size_to_wh
 from ._detectors import FaceDetector, get_detector, import_cv2
 from ._tracking import center_box, track_boxes
@@ -90,7 +91,7 @@ def _ellipse_mask(shape, cx, cy, ax, ay):
     return ((xx + 0.5 - cx) / ax) ** 2 + ((yy + 0.5 - cy) / ay) ** 2 <= 1.0
 
 
-class FaceCropper(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+class FaceCropper(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Detect, track and crop (or mask) the face in every frame of each clip.
 
     Each frame goes through a face detector (by default OpenCV's Haar cascade,

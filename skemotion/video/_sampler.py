@@ -10,6 +10,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from ..exceptions import MediaError
 from ..utils import Interval, Options, validate_params
+from ..utils._output import MediaOutputMixin
 from ..utils._validation import Size, size_to_wh
 from ._cache import ClipCache, cache_location
 from ._paths import as_paths
@@ -111,7 +112,7 @@ def _raise_clip_errors(errors, n_samples):
     raise MediaError(msg, path=errors[0][1])
 
 
-class FrameSampler(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+class FrameSampler(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Sample a fixed number of frames from each video clip.
 
     Turns a 1-D array-like of video paths (or media fragments

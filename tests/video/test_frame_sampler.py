@@ -524,11 +524,16 @@ def test_clone_and_pickle_round_trip(ramp_clip, tmp_path):
         np.testing.assert_array_equal(other.transform([ramp_clip]), sampler.transform([ramp_clip]))
 
 
-def test_no_set_output_for_5d_output():
-    """Check that the 5-D output has no set_output wrapping nor feature names."""
-    sampler = FrameSampler()
-    assert not hasattr(sampler, "set_output")
-    assert not hasattr(sampler, "get_feature_names_out")
+def test_5d_output_is_never_wrapped(ramp_clip):
+    """Check that set_output("pandas") is accepted but the 5-D output stays an ndarray.
+
+    Pipeline.set_output needs every step to accept it; the frames have no DataFrame form.
+    """
+    sampler = FrameSampler(n_frames=2, **SMALL)
+    assert sampler.set_output(transform="pandas") is sampler
+    out = sampler.fit_transform([ramp_clip])
+    assert isinstance(out, np.ndarray) and out.ndim == 5
+    assert sampler.get_feature_names_out() is None  # frames are not named features
 
 
 def test_docstring_parameters_match():
