@@ -1,5 +1,7 @@
 """FaceCropper and FaceMasker: detect, track and cut out the face in every frame of a clip."""
 
+import sys
+
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -148,6 +150,9 @@ class FaceCropper(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_o
         to a square; mask: nothing is masked).
     n_jobs : int or None, default=None
         Clips processed in parallel by joblib (``-1``: all cores).
+    verbose : int, default=0
+        Show a :mod:`tqdm` progress bar of the clips on standard error when
+        positive (detection is the slow step of a video pipeline).
 
     See Also
     --------
@@ -190,6 +195,7 @@ class FaceCropper(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_o
         "before_first": [Options({"next", "center", "error"})],
         "on_no_face": [Options({"error", "center", "full"})],
         "n_jobs": [int, None],
+        "verbose": ["boolean", Interval(int, 0, None, closed="left")],
     }
 
     def __init__(
@@ -204,6 +210,7 @@ class FaceCropper(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_o
         before_first="next",
         on_no_face="error",
         n_jobs=None,
+        verbose=0,
     ):
         self.detector = detector
         self.mode = mode
@@ -214,6 +221,7 @@ class FaceCropper(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_o
         self.before_first = before_first
         self.on_no_face = on_no_face
         self.n_jobs = n_jobs
+        self.verbose = verbose
 
     # -- sklearn plumbing -------------------------------------------------------------
     def __sklearn_is_fitted__(self):
@@ -310,11 +318,17 @@ class FaceCropper(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_o
         self._check_params()
         X = self._check_X(X)
         detector = get_detector(self.detector)
-        results = Parallel(n_jobs=self.n_jobs)(
+        from tqdm.auto import tqdm
+
+        results = Parallel(n_jobs=self.n_jobs, return_as="generator")(
             delayed(_detect_clip)(
                 X[i], detector, self.detect_every, self.smoothing, self.before_first
             )
             for i in range(X.shape[0])
+        )
+        results = list(
+            tqdm(results, total=X.shape[0], desc=type(self).__name__,
+                 disable=not self.verbose, file=sys.stderr)
         )
         boxes = np.stack([r[0] for r in results])
         found = np.stack([r[1] for r in results])
@@ -517,6 +531,8 @@ class FaceMasker(FaceCropper):
         What to do with a clip in which no frame has a face.
     n_jobs : int or None, default=None
         Clips processed in parallel by joblib.
+    verbose : int, default=0
+        Show a progress bar of the clips on standard error when positive.
 
     See Also
     --------
@@ -550,6 +566,7 @@ class FaceMasker(FaceCropper):
         before_first="next",
         on_no_face="error",
         n_jobs=None,
+        verbose=0,
     ):
         self.detector = detector
         self.size = size
@@ -559,6 +576,7 @@ class FaceMasker(FaceCropper):
         self.before_first = before_first
         self.on_no_face = on_no_face
         self.n_jobs = n_jobs
+        self.verbose = verbose
 
     def _mode(self):
         return "mask"

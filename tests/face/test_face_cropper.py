@@ -329,6 +329,7 @@ def test_clone_and_pickle_round_trip(faces):
         ({"detect_every": 0}, "The 'detect_every' parameter of FaceCropper must be an int in the range [1, inf). Got 0 instead."),
         ({"before_first": "prev"}, "The 'before_first' parameter of FaceCropper must be a str among {'center', 'error', 'next'}. Got 'prev' instead."),
         ({"on_no_face": "skip"}, "The 'on_no_face' parameter of FaceCropper must be a str among {'center', 'error', 'full'}. Got 'skip' instead."),
+        ({"verbose": -1}, "The 'verbose' parameter of FaceCropper must be an instance of 'bool' or an int in the range [0, inf). Got -1 instead."),
         ({"detector": "yunet"}, "The 'detector' parameter of FaceCropper must be a str among {'blazeface', 'haar'} or an instance of 'FaceDetector'. Got 'yunet' instead."),
     ],
 )
@@ -466,3 +467,17 @@ def test_finds_and_centres_real_faces(shared_data):
     centre = out[:, :, 16:48, 16:48].astype(int)
     green = (centre[..., 1] - centre[..., 0]) > 40
     assert green.mean() < 0.05
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_verbose_shows_a_progress_bar_on_stderr(cls, capsys):
+    """Check that verbose=1 draws a tqdm bar of the clips on stderr, and verbose=0 nothing."""
+    X = _box_frames([[(40, 30, 60, 50)]] * 3)
+    quiet = cls(detector=WhiteBoxDetector(), size=16).fit_transform(X)
+    captured = capsys.readouterr()
+    assert captured.err == "" and captured.out == ""
+    loud = cls(detector=WhiteBoxDetector(), size=16, verbose=1).fit_transform(X)
+    captured = capsys.readouterr()
+    assert cls.__name__ in captured.err and "3/3" in captured.err
+    assert captured.out == ""
+    np.testing.assert_array_equal(loud, quiet)
