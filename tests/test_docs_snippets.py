@@ -10,8 +10,9 @@ Blocks are found the way a reader sees them:
 
 Doctest blocks (a paragraph of ``>>>`` lines) are found too. A block whose lines start
 with ``>>>`` runs as a doctest (its printed output is checked);
-any other block runs with ``exec``. Each block runs in a fresh namespace, in a fresh temporary
-working directory, unless it carries a marker. Markers are comments the rendered pages do not
+any other block runs with ``exec``, as the body of a script (a fresh module ``__main__``,
+so functions it defines pickle as a user's would). Each block runs in a fresh namespace, in a
+fresh temporary working directory, unless it carries a marker. Markers are comments the rendered pages do not
 show, placed between the previous block and this one: ``.. snippet-test: DIRECTIVE`` in
 .rst, ``<!-- snippet-test: DIRECTIVE -->`` in README.md. Directives:
 
@@ -19,8 +20,9 @@ show, placed between the previous block and this one: ``.. snippet-test: DIRECTI
     Run in the namespace (and directory) left by the previous Python block of the same
     file, like the next cell of a notebook. A chain of such blocks is one test.
 ``substitute "OLD" "NEW"``
-    Replace the text OLD by NEW before running, to shrink data or epochs for CI (never to
-    change what the snippet shows). OLD must occur in the block, so a stale substitution
+    Replace the text OLD by NEW before running: to shrink data, epochs or search grids for
+    CI, or to stand in for what a test cannot reach (a remote Dask scheduler, a process
+    index from the command line). OLD must occur in the block, so a stale substitution
     fails instead of silently doing nothing.
 ``corpus NAME``
     The block reads a local copy of a corpus (``ravdess``, ``CREMA-D`` or ``eev``, the
@@ -247,9 +249,9 @@ def _run(block, code, namespace):
         parser = doctest.DocTestParser()
         test = parser.get_doctest(code, namespace, block.name, str(block.path), block.line)
         runner = doctest.DocTestRunner(optionflags=_OPTIONFLAGS)
-        runner.run(test, out=lambda text: report.append(text))
+        runner.run(test, out=lambda text: report.append(text), clear_globs=False)
         assert runner.failures == 0, f"{block.name}: doctest failed\n" + "".join(report)
-        namespace.update(test.globs)
+        namespace.update(test.globs)  # DocTest runs on a copy; later blocks see its names
     else:
         exec(compile(code, block.name, "exec"), namespace)  # noqa: S102 - the docs' own code
 
