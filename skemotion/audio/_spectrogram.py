@@ -280,8 +280,9 @@ class Spectrogram(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_o
     ``(n_samples, n_bins, n_frames, 1)``; input with channels
     ``(n_samples, n_audio_samples, n_channels)`` (``AudioLoader(mono=False)``)
     gives ``(n_samples, n_bins, n_frames, n_channels)``. The output has four
-    axes, so this transformer has no ``get_feature_names_out`` and does not
-    support ``set_output``.
+    axes, so no DataFrame can hold it: ``set_output(transform="pandas")`` is
+    accepted (so that a Pipeline holding it can be configured) and the images
+    are passed on as an ndarray; ``get_feature_names_out`` returns ``None``.
 
     Examples
     --------

@@ -210,8 +210,10 @@ class FrameSampler(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_
 
     Notes
     -----
-    The output has more than two dimensions, so ``set_output`` does not apply
-    and there is no ``get_feature_names_out``.
+    The output has more than two dimensions, so no DataFrame can hold it:
+    ``set_output(transform="pandas")`` (on the sampler or on a Pipeline holding
+    it) is accepted and the frames are passed on as an ndarray, and
+    ``get_feature_names_out`` returns ``None`` (frames are not named features).
 
     Examples
     --------
