@@ -16,6 +16,41 @@ def shared_data():
     return SHARED_DATA
 
 
+def _link_tree(src, dst, *, depth, files):
+    """Mirror ``src`` at ``dst``: entries ``depth`` levels down are symbolic links into
+    ``src`` (folders and files); with ``files=True`` every file is a link and every folder
+    real. A link ``dst/cycle -> dst`` is added, as a trap for walks that loop."""
+    dst.mkdir(parents=True)
+    for entry in sorted(src.iterdir()):
+        target = dst / entry.name
+        if files and entry.is_dir():
+            _link_tree(entry, target, depth=depth, files=True)
+            (target / "cycle").unlink()
+        elif files or depth <= 1:
+            target.symlink_to(entry, target_is_directory=entry.is_dir())
+        elif entry.is_dir():
+            _link_tree(entry, target, depth=depth - 1, files=False)
+            (target / "cycle").unlink()
+        else:
+            target.symlink_to(entry)
+    (dst / "cycle").symlink_to(dst, target_is_directory=True)
+    return dst
+
+
+@pytest.fixture
+def linked_copy(tmp_path):
+    """``linked_copy(src, depth=1, files=False)``: a copy of the corpus folder ``src`` made of
+    symbolic links (folders ``depth`` levels down, or every file), plus a link cycle."""
+    made = []
+
+    def make(src, *, depth=1, files=False):
+        dst = tmp_path / f"linked_{len(made)}"
+        made.append(dst)
+        return _link_tree(Path(src), dst, depth=depth, files=files)
+
+    return make
+
+
 @pytest.fixture(scope="session")
 def tiny_clip(tmp_path_factory):
     """An 8-frame 32x32 H.264/AAC mp4 at 16 fps with 0.5 s of a 440 Hz tone."""

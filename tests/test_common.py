@@ -10,8 +10,10 @@ row in input order.
 """
 
 import pickle
+import re
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression, Ridge
@@ -181,3 +183,90 @@ def test_optuna_search_in_pipeline(inputs):
     pipe.fit(inputs["table"], inputs["target"])
     assert pipe.predict(inputs["table"]).shape == (8,)
     assert clone(pipe).get_params()["optunasearch__n_trials"] == 2
+
+
+def _transformer_names():
+    return [name for name, _ in all_estimators(type_filter="transformer")]
+
+
+def test_every_transformer_is_in_the_pandas_output_test():
+    """Check that the pandas-output test below covers every public transformer."""
+    assert set(_transformer_names()) <= set(CASES)
+
+
+@pytest.mark.parametrize("container", ["pandas", "global-pandas"])
+@pytest.mark.parametrize("name", _transformer_names())
+def test_pipeline_set_output_pandas(name, container, inputs):
+    """Check Pipeline.set_output(transform="pandas") on every public transformer.
+
+    2-D outputs come back as a DataFrame whose columns are get_feature_names_out() and
+    whose values equal the default output; outputs that are not 2-D (frames, waveforms
+    batched as media, sequences, SliceDict) come back unwrapped and unchanged.
+    """
+    import sklearn
+
+    factory, kind, _ = CASES[name]
+    X, y = _xy(kind, inputs)
+    expected = _output(clone(factory()).fit(X, y), X, y)
+    pipe = Pipeline([("step", factory())])
+    if container == "pandas":
+        out = pipe.set_output(transform="pandas").fit(X, y).transform(X)
+        searched = clone(pipe).fit(X, y).transform(X)  # a search's clone keeps the setting
+    else:
+        with sklearn.config_context(transform_output="pandas"):
+            out = pipe.fit(X, y).transform(X)
+            searched = clone(pipe).fit(X, y).transform(X)
+    # AudioLoader's mono waveforms are 2-D, but their columns are samples, not features.
+    wrapped = isinstance(expected, np.ndarray) and expected.ndim == 2 and name not in {"AudioLoader"}
+    for result in (out, searched):
+        if wrapped:
+            assert isinstance(result, pd.DataFrame), type(result)
+            np.testing.assert_array_equal(result.columns, pipe.get_feature_names_out())
+            _assert_close(result.to_numpy(), expected)
+        else:
+            assert not isinstance(result, pd.DataFrame)
+            _assert_close(_output_of(result), expected)
+
+
+def _output_of(result):
+    if hasattr(result, "keys"):
+        return {k: np.asarray(result[k]) for k in result.keys()}
+    return np.asarray(result)
+
+
+def test_audio_features_pipeline_gives_named_columns(inputs):
+    """Check paths -> AudioLoader -> SpectralFeatures -> StandardScaler as a named DataFrame."""
+    from sklearn.preprocessing import StandardScaler
+
+    pipe = Pipeline([
+        ("load", AudioLoader(sr=8000, duration=0.5)),
+        ("features", SpectralFeatures(sr=8000, n_fft=256, hop_length=128, pool=["mean", "std"])),
+        ("scale", StandardScaler()),
+    ]).set_output(transform="pandas")
+    table = pipe.fit_transform(inputs["paths"])
+    assert isinstance(table, pd.DataFrame)
+    assert table.shape[0] == len(inputs["paths"])
+    assert list(table.columns[:2]) == ["mfcc_0_mean", "mfcc_1_mean"]
+    assert "rms_std" in table.columns
+    np.testing.assert_array_equal(pipe.get_feature_names_out(), table.columns)
+    assert pipe[:-1].get_feature_names_out()[0] == "mfcc_0_mean"
+
+
+def test_sequence_pipeline_set_output_passes_3d_through(inputs):
+    """Check that SequenceScaler under set_output("pandas") returns its 3-D output unwrapped."""
+    X = inputs["sequences"]
+    scaler = SequenceScaler().set_output(transform="pandas")
+    out = scaler.fit_transform(X)
+    assert isinstance(out, np.ndarray) and out.shape == X.shape
+    np.testing.assert_array_equal(out, SequenceScaler().fit_transform(X))
+    table = scaler.fit_transform(X[:, 0, :])
+    assert isinstance(table, pd.DataFrame)
+    assert list(table.columns) == [f"x{i}" for i in range(X.shape[2])]
+
+
+def test_media_set_output_rejects_unknown_containers():
+    """Check that set_output names the accepted containers on a media step."""
+    msg = ("The 'transform' parameter of FrameSampler.set_output must be a str among "
+           "{'default', 'pandas', 'polars'} or None. Got 'arrow' instead.")
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        FrameSampler().set_output(transform="arrow")

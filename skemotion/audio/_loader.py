@@ -10,6 +10,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from ..exceptions import MediaError
 from ..utils import Interval, Options, validate_params
 from ..utils._cache import ClipCache, cache_location
+from ..utils._output import MediaOutputMixin
 
 __all__ = ["AudioLoader"]
 
@@ -181,7 +182,7 @@ def _decode(path, params):
     return np.ascontiguousarray(y[None, :] if y.ndim == 1 else y, dtype=np.float32)
 
 
-class AudioLoader(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+class AudioLoader(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Decode the audio track of media files into waveforms.
 
     Each path (audio or video file: mp4, flv, webm, wav, flac, ...) or media

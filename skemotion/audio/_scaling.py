@@ -4,10 +4,18 @@ import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
+from ..utils._output import ShapeAwareOutputMixin
+
 __all__ = ["SequenceScaler"]
 
 
-class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+class SequenceScaler(
+    ShapeAwareOutputMixin,
+    OneToOneFeatureMixin,
+    TransformerMixin,
+    BaseEstimator,
+    auto_wrap_output_keys=None,
+):
     """Standardise each feature of ``(n_samples, n_steps, n_features)`` sequences.
 
     The mean and standard deviation of every feature are taken over all
@@ -40,6 +48,12 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     See Also
     --------
     SpectralFeatures : Frame-level features with ``pool=None``.
+
+    Notes
+    -----
+    ``set_output(transform="pandas")`` (or on a Pipeline holding the scaler)
+    returns a DataFrame for 2-D input; 3-D sequences have no DataFrame form
+    and are returned as an ndarray, so the rest of the Pipeline runs as usual.
 
     Examples
     --------
@@ -124,15 +138,17 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         Returns
         -------
         X_scaled : ndarray of the same shape and dtype (float32 or float64)
-            Scaled input.
+            Scaled input. A 2-D result is a DataFrame when ``set_output`` asks
+            for one; 3-D sequences always stay an ndarray.
         """
         check_is_fitted(self)
+        X_in = X
         X = self._validate(X, reset=False)
         # in the input's dtype, like StandardScaler: no float64 copy of a float32 corpus
         out = X - self.mean_.astype(X.dtype) if self.mean_ is not None else X.copy()
         if self.scale_ is not None:
             out /= self.scale_.astype(X.dtype)
-        return out
+        return self._wrap_output(out, X_in)
 
     def inverse_transform(self, X):
         """Undo :meth:`transform`.

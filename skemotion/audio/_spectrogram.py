@@ -8,6 +8,7 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from ..utils import Interval, Options, validate_params
+from ..utils._output import MediaOutputMixin
 from ._checks import check_stft_params, check_waveforms
 from ._kernels import ensure_librosa_kernels
 
@@ -208,7 +209,7 @@ def _spectrogram(
     return S.astype(np.float32, copy=False)
 
 
-class Spectrogram(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+class Spectrogram(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Turn waveforms into log-mel or linear-frequency spectrogram images.
 
     Each waveform becomes one image of ``n_bins`` frequency rows by ``n_frames``
@@ -279,8 +280,9 @@ class Spectrogram(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     ``(n_samples, n_bins, n_frames, 1)``; input with channels
     ``(n_samples, n_audio_samples, n_channels)`` (``AudioLoader(mono=False)``)
     gives ``(n_samples, n_bins, n_frames, n_channels)``. The output has four
-    axes, so this transformer has no ``get_feature_names_out`` and does not
-    support ``set_output``.
+    axes, so no DataFrame can hold it: ``set_output(transform="pandas")`` is
+    accepted (so that a Pipeline holding it can be configured) and the images
+    are passed on as an ndarray; ``get_feature_names_out`` returns ``None``.
 
     Examples
     --------

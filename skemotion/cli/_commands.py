@@ -26,7 +26,7 @@ def _describe(args):
     files, the other presets read video; a pipeline file may read either, so
     it gets audio-visual files unless ``--modality`` says otherwise.
     """
-    from ._presets import DEFAULT_PRESETS, PRESETS, preset_modality
+    from ._presets import DEFAULT_PRESETS, PRESETS, modality_mismatch, preset_modality
 
     if args.pipeline:
         return f"pipeline file {args.pipeline}", args.modality or "audiovisual"
@@ -37,6 +37,8 @@ def _describe(args):
                  f"--modality {args.modality}")
     if args.preset not in PRESETS:
         raise UserError(f"unknown preset {args.preset!r}; choose from {', '.join(PRESETS)}")
+    if args.modality and (reason := modality_mismatch(args.preset, args.modality)):
+        raise UserError(reason)
     return args.preset, args.modality or preset_modality(args.preset)
 
 

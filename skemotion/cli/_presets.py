@@ -6,7 +6,8 @@ are small so that the default evaluation runs in about a minute on 2 CPU cores;
 ``scale="full"`` gives the published sizes.
 """
 
-__all__ = ["PRESETS", "DEFAULT_PRESETS", "build_preset", "preset_modality", "preset_space"]
+__all__ = ["PRESETS", "DEFAULT_PRESETS", "build_preset", "modality_mismatch", "preset_modality",
+           "preset_space"]
 
 PRESETS = {
     "speech-functionals": "audio -> silence trimmed -> paralinguistic functionals (MFCC, log-mel, "
@@ -35,6 +36,38 @@ def preset_modality(name):
     if name.startswith(("audio", "speech")):
         return "audio"
     return "audiovisual" if name == "fusion" else "video"
+
+
+_TRACKS = {"audio": {"audio"}, "video": {"video"}, "audiovisual": {"audio", "video"}}
+_WORDS = {"audio": "audio-only files", "video": "video-only files",
+          "audiovisual": "audio-visual files"}
+
+
+def modality_mismatch(name, modality):
+    """Why preset ``name`` cannot run on ``modality`` files, in one sentence; None if it can.
+
+    A preset reads the tracks :func:`preset_modality` names; ``--modality`` says which
+    files a corpus gives (RAVDESS: 03-* audio, 02-* video without sound, 01-* both). A
+    video preset on audio files would fail on every file, so the command refuses it
+    before loading anything.
+
+    Examples
+    --------
+    >>> from skemotion.cli._presets import modality_mismatch
+    >>> modality_mismatch("audio-lstm", "audiovisual") is None
+    True
+    >>> print(modality_mismatch("face-cnn-lstm", "audio"))
+    --preset face-cnn-lstm reads video frames, but --modality audio gives audio-only files: choose --preset speech-functionals or audio-lstm or audio-logreg, or --modality video or audiovisual.
+    """
+    reads = preset_modality(name)
+    if _TRACKS[reads] <= _TRACKS[modality]:
+        return None
+    fitting = [p for p in PRESETS if _TRACKS[preset_modality(p)] <= _TRACKS[modality]]
+    modalities = [m for m in _TRACKS if _TRACKS[reads] <= _TRACKS[m]]
+    what = {"audio": "audio", "video": "video frames", "audiovisual": "audio and video frames"}
+    return (f"--preset {name} reads {what[reads]}, but --modality {modality} gives "
+            f"{_WORDS[modality]}: choose --preset {' or '.join(fitting)}, or --modality "
+            f"{' or '.join(modalities)}.")
 
 
 def _frames(scale):

@@ -5,7 +5,7 @@ import re
 import numpy as np
 
 from ._labels import CORPORA
-from ._loader_utils import check_root, find_one, iter_files, listing, make_bunch
+from ._loader_utils import check_root, find_dirs, find_one, iter_files, listing, make_bunch
 
 __all__ = ["load_crema_d"]
 
@@ -88,7 +88,7 @@ def _media_folder(root, folder):
     direct = root / folder
     if direct.is_dir():
         return direct
-    hits = sorted(p for p in root.rglob(folder) if p.is_dir())
+    hits = find_dirs(root, folder)
     if len(hits) == 1:
         return hits[0]
     if len(hits) > 1:

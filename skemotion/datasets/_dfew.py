@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 
 from ._labels import CORPORA
-from ._loader_utils import check_root, listing, make_bunch
+from ._loader_utils import check_root, find_dirs, listing, make_bunch, walk
 
 __all__ = ["load_dfew"]
 
@@ -46,9 +46,8 @@ _EXPECTED = (
 
 def _split_dirs(root):
     found = {}
-    for path in sorted(root.rglob("*")):
-        if path.is_dir() and (m := _SPLIT_DIR.match(path.name)):
-            found.setdefault(m.group(1).lower(), []).append(path)
+    for path in find_dirs(root, _SPLIT_DIR.match):
+        found.setdefault(_SPLIT_DIR.match(path.name).group(1).lower(), []).append(path)
     for subset, paths in found.items():
         if len(paths) > 1:
             raise ValueError(
@@ -95,11 +94,9 @@ def _clip_index(root, clips):
     as the archives are split) anywhere under root; clip folders of the
     frame sets are not descended into, so the walk stays cheap.
     """
-    import os
-
     top = re.compile(rf"^{re.escape(clips)}(_part_\d+)?$")
     folders = []
-    for dirpath, dirnames, _ in os.walk(root):
+    for dirpath, dirnames, _ in walk(root):
         hits = [d for d in dirnames if top.match(d)]
         folders += [Path(dirpath) / d for d in hits]
         dirnames[:] = sorted(d for d in dirnames if d not in hits and not d.startswith("."))
@@ -112,7 +109,7 @@ def _clip_index(root, clips):
     pattern = re.compile(r"^(\d{5})\.(mp4|avi)$" if is_video else r"^(\d{5})$")
     index, dupes = {}, []
     for folder in sorted(folders):
-        for dirpath, dirnames, filenames in os.walk(folder):
+        for dirpath, dirnames, filenames in walk(folder):
             names = filenames if is_video else dirnames
             for name in sorted(names):
                 m = pattern.match(name)

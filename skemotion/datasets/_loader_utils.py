@@ -33,10 +33,53 @@ def listing(items, limit=_MAX_LISTED):
     return shown
 
 
+def walk(root):
+    """``os.walk(root)`` that follows symbolic links to folders, each real folder once.
+
+    Corpora on shared machines are often assembled from links (``data/ravdess/Actor_01 ->
+    /shared/RAVDESS/Actor_01``); ``os.walk`` and ``Path.rglob`` do not enter linked
+    folders. This walk does, and remembers the real path of every folder it entered, so
+    a link cycle (``a/loop -> ..``) or a folder linked twice is walked once. Links to
+    files are listed in ``filenames`` as usual. Like ``os.walk``, top-down: callers may
+    prune ``dirnames`` in place.
+
+    Yields
+    ------
+    dirpath, dirnames, filenames : str, list of str, list of str
+        As ``os.walk``; ``dirpath`` keeps the linked path the user gave.
+    """
+    seen = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        real = os.path.realpath(dirpath)
+        if real in seen:
+            dirnames[:] = []
+            continue
+        seen.add(real)
+        yield dirpath, dirnames, filenames
+
+
+def find_dirs(root, match):
+    """Folders under ``root`` (any depth, through links) whose name satisfies ``match``.
+
+    ``match`` is a folder name or a predicate on names. Returns sorted Paths; matching
+    folders are not descended into.
+    """
+    accept = match if callable(match) else (lambda name: name == match)
+    hits = []
+    for dirpath, dirnames, _ in walk(root):
+        found = [d for d in dirnames if accept(d)]
+        hits += [Path(dirpath) / d for d in found]
+        dirnames[:] = sorted(d for d in dirnames if d not in found)
+    return sorted(hits)
+
+
 def iter_names(root):
-    """``(folder, name)`` strings of the non-hidden files under ``root`` (any depth), sorted."""
+    """``(folder, name)`` strings of the non-hidden files under ``root`` (any depth), sorted.
+
+    Follows symbolic links to folders and files (see :func:`walk`).
+    """
     out = []
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, dirnames, filenames in walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         out += [(dirpath, name) for name in sorted(filenames) if not name.startswith(".")]
     return out

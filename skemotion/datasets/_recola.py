@@ -4,7 +4,7 @@ import re
 
 import numpy as np
 
-from ._loader_utils import check_root, iter_files, listing, make_bunch, windows_frame
+from ._loader_utils import check_root, find_dirs, iter_files, listing, make_bunch, windows_frame
 
 __all__ = ["load_recola"]
 
@@ -42,7 +42,7 @@ _EXPECTED = (
 def _find_dir(root, name, *, required=True):
     if (root / name).is_dir():
         return root / name
-    hits = sorted(p for p in root.rglob(name) if p.is_dir())
+    hits = find_dirs(root, name)
     if len(hits) > 1:
         raise ValueError(
             f"load_recola: several {name!r} folders under {str(root)!r}: {listing(hits)}."

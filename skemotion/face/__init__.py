@@ -1,7 +1,7 @@
 """Face detection, tracking, cropping and masking for video frames.
 
-Needs OpenCV (``pip install skemotion[face]``); the default detector's model
-(OpenCV's Haar cascade) ships inside the OpenCV wheel, so nothing is downloaded.
+Uses OpenCV, a dependency of skemotion; the default detector's model (OpenCV's
+Haar cascade) ships inside the OpenCV wheel, so nothing is downloaded.
 The faster optional ``BlazeFaceDetector`` runs MediaPipe's BlazeFace models,
 which ship inside skemotion, with LiteRT (``pip install skemotion[blazeface]``).
 """

@@ -1,5 +1,7 @@
 """FaceCropper and FaceMasker: detect, track and cut out the face in every frame of a clip."""
 
+import sys
+
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -7,6 +9,8 @@ from sklearn.utils import Bunch
 
 from ..exceptions import NoFaceError
 from ..utils import Interval, Options, check_array_shape, validate_params
+from ..utils._output import MediaOutputMixin
+from ..utils._validation import Size, size_to_wh
 from ._detectors import FaceDetector, get_detector, import_cv2
 from ._tracking import center_box, track_boxes
 
@@ -40,32 +44,46 @@ def _checked_detect(detector, frame):
     return boxes
 
 
-def _square_region(box, margin):
-    """Integer square ``(x0, y0, side)`` centred on ``box``, each side enlarged by ``margin``."""
+def _region(box, margin, out_wh=(1, 1)):
+    """Integer ``(x0, y0, width, height)`` centred on ``box``, with the aspect of ``out_wh``.
+
+    The face box's longer side, enlarged by ``margin`` on each side, is the region's
+    shorter side; a non-square output adds context along its longer axis, so the face
+    is never stretched.
+    """
     x0, y0, x1, y1 = box
     side = max(x1 - x0, y1 - y0) * (1 + 2 * margin)
-    side_px = max(1, int(round(side)))
+    out_w, out_h = out_wh
+    if out_w >= out_h:
+        h_px = max(1, int(round(side)))
+        w_px = max(1, int(round(side * out_w / out_h)))
+    else:
+        w_px = max(1, int(round(side)))
+        h_px = max(1, int(round(side * out_h / out_w)))
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    return int(round(cx - side_px / 2)), int(round(cy - side_px / 2)), side_px
+    return int(round(cx - w_px / 2)), int(round(cy - h_px / 2)), w_px, h_px
 
 
-def _cut(frame, x0, y0, side):
-    """The ``side`` x ``side`` patch at ``(x0, y0)``, zero where it leaves the frame."""
+def _cut(frame, x0, y0, w, h):
+    """The ``w`` x ``h`` patch at ``(x0, y0)``, zero where it leaves the frame."""
     height, width = frame.shape[:2]
-    patch = np.zeros((side, side, frame.shape[2]), dtype=frame.dtype)
+    patch = np.zeros((h, w, frame.shape[2]), dtype=frame.dtype)
     fx0, fy0 = max(x0, 0), max(y0, 0)
-    fx1, fy1 = min(x0 + side, width), min(y0 + side, height)
+    fx1, fy1 = min(x0 + w, width), min(y0 + h, height)
     if fx1 > fx0 and fy1 > fy0:
         patch[fy0 - y0 : fy1 - y0, fx0 - x0 : fx1 - x0] = frame[fy0:fy1, fx0:fx1]
     return patch
 
 
-def _resize(image, size, cv2):
-    if image.shape[0] == size and image.shape[1] == size:
+def _resize(image, out_wh, cv2):
+    """Resize ``image`` to ``out_wh = (width, height)``."""
+    out_w, out_h = out_wh
+    if image.shape[0] == out_h and image.shape[1] == out_w:
         return image
-    interpolation = cv2.INTER_AREA if image.shape[0] > size else cv2.INTER_LINEAR
-    out = cv2.resize(image, (size, size), interpolation=interpolation)
-    return out.reshape(size, size, image.shape[2])
+    shrink = image.shape[0] > out_h or image.shape[1] > out_w
+    interpolation = cv2.INTER_AREA if shrink else cv2.INTER_LINEAR
+    out = cv2.resize(image, (out_w, out_h), interpolation=interpolation)
+    return out.reshape(out_h, out_w, image.shape[2])
 
 
 def _ellipse_mask(shape, cx, cy, ax, ay):
@@ -75,7 +93,7 @@ def _ellipse_mask(shape, cx, cy, ax, ay):
     return ((xx + 0.5 - cx) / ax) ** 2 + ((yy + 0.5 - cy) / ay) ** 2 <= 1.0
 
 
-class FaceCropper(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+class FaceCropper(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Detect, track and crop (or mask) the face in every frame of each clip.
 
     Each frame goes through a face detector (by default OpenCV's Haar cascade,
@@ -85,9 +103,10 @@ class FaceCropper(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     the last box is reused on frames without a detection, and frames before the
     first detection follow ``before_first``.
 
-    In ``mode="crop"`` each frame becomes a square of ``size`` x ``size`` pixels
-    centred on the face box, whose sides are enlarged by ``margin`` (parts outside
-    the frame are black). ``mode="mask"`` does the same and sets to zero every
+    In ``mode="crop"`` each frame becomes an image of ``size`` pixels centred on
+    the face box, whose sides are enlarged by ``margin`` (parts outside the frame
+    are black); a non-square ``size`` widens the region along its longer side
+    rather than stretching the face. ``mode="mask"`` does the same and sets to zero every
     pixel outside the ellipse inscribed in the enlarged box, like the masked
     faces OpenFace produces; with ``size=None`` it keeps the frame's size and
     geometry instead of cropping.
@@ -106,8 +125,10 @@ class FaceCropper(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         as ``detector__<name>`` (e.g. ``detector__min_neighbors``).
     mode : {"crop", "mask"}, default="crop"
         Square crop of the face, or crop (or frame) with the background zeroed.
-    size : int or None, default=112
-        Side in pixels of the output frames. ``None`` (only with
+    size : int, tuple of (int, int) or None, default=112
+        Output frame size: one int for a square of that side, or
+        ``(width, height)`` like :class:`~skemotion.video.FrameSampler`'s
+        ``size`` (OpenCV and ffmpeg order). ``None`` (only with
         ``mode="mask"``) keeps the input frames' size.
     margin : float, default=0.2
         Fraction of the face box's side added on each side before cropping.
@@ -129,6 +150,9 @@ class FaceCropper(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         to a square; mask: nothing is masked).
     n_jobs : int or None, default=None
         Clips processed in parallel by joblib (``-1``: all cores).
+    verbose : int, default=0
+        Show a :mod:`tqdm` progress bar of the clips on standard error when
+        positive (detection is the slow step of a video pipeline).
 
     See Also
     --------
@@ -155,6 +179,8 @@ class FaceCropper(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     >>> cropper = FaceCropper(size=48)
     >>> cropper.fit_transform(X).shape
     (4, 4, 48, 48, 3)
+    >>> FaceCropper(size=(48, 32)).fit_transform(X).shape  # (width, height)
+    (4, 4, 32, 48, 3)
     >>> cropper.detection_rate(X).shape
     (4,)
     """
@@ -162,13 +188,14 @@ class FaceCropper(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     _parameter_constraints = {
         "detector": [Options({"haar", "blazeface"}), FaceDetector],
         "mode": [Options({"crop", "mask"})],
-        "size": [Interval(int, 1, None, closed="left"), None],
+        "size": [Size(), None],
         "margin": [Interval(float, 0, None, closed="left")],
         "smoothing": [Interval(float, 0, 1, closed="left")],
         "detect_every": [Interval(int, 1, None, closed="left")],
         "before_first": [Options({"next", "center", "error"})],
         "on_no_face": [Options({"error", "center", "full"})],
         "n_jobs": [int, None],
+        "verbose": ["boolean", Interval(int, 0, None, closed="left")],
     }
 
     def __init__(
@@ -183,6 +210,7 @@ class FaceCropper(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         before_first="next",
         on_no_face="error",
         n_jobs=None,
+        verbose=0,
     ):
         self.detector = detector
         self.mode = mode
@@ -193,6 +221,7 @@ class FaceCropper(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         self.before_first = before_first
         self.on_no_face = on_no_face
         self.n_jobs = n_jobs
+        self.verbose = verbose
 
     # -- sklearn plumbing -------------------------------------------------------------
     def __sklearn_is_fitted__(self):
@@ -212,9 +241,8 @@ class FaceCropper(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         validate_params(self, self.get_params(deep=False), self._parameter_constraints)
         if self.size is None and self._mode() == "crop":
             raise ValueError(
-                f"The 'size' parameter of {type(self).__name__} must be an int in the range "
-                "[1, inf) when mode='crop' (size=None is only allowed with mode='mask'). "
-                "Got None instead."
+                f"The 'size' parameter of {type(self).__name__} must be {Size()} when "
+                "mode='crop' (size=None is only allowed with mode='mask'). Got None instead."
             )
 
     def _check_X(self, X):
@@ -290,11 +318,17 @@ class FaceCropper(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         self._check_params()
         X = self._check_X(X)
         detector = get_detector(self.detector)
-        results = Parallel(n_jobs=self.n_jobs)(
+        from tqdm.auto import tqdm
+
+        results = Parallel(n_jobs=self.n_jobs, return_as="generator")(
             delayed(_detect_clip)(
                 X[i], detector, self.detect_every, self.smoothing, self.before_first
             )
             for i in range(X.shape[0])
+        )
+        results = list(
+            tqdm(results, total=X.shape[0], desc=type(self).__name__,
+                 disable=not self.verbose, file=sys.stderr)
         )
         boxes = np.stack([r[0] for r in results])
         found = np.stack([r[1] for r in results])
@@ -359,8 +393,9 @@ class FaceCropper(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
 
         Returns
         -------
-        X_out : ndarray of shape (n_samples, n_frames, size, size, 3), dtype=uint8
-            Or the input's (height, width) with ``mode="mask"`` and ``size=None``.
+        X_out : ndarray of shape (n_samples, n_frames, height, width, 3), dtype=uint8
+            ``(width, height)`` is ``size`` (``(size, size)`` for an int), or the
+            input's with ``mode="mask"`` and ``size=None``.
 
         Raises
         ------
@@ -434,12 +469,13 @@ class FaceCropper(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
                 return frame.copy()
             inside = _ellipse_mask(frame.shape, cx, cy, ax, ay)
             return np.where(inside[..., None], frame, 0).astype(np.uint8)
-        sx0, sy0, side = _square_region(box, margin)
-        patch = _resize(_cut(frame, sx0, sy0, side), self.size, cv2)
+        out_wh = size_to_wh(self.size)
+        sx0, sy0, w_px, h_px = _region(box, margin, out_wh)
+        patch = _resize(_cut(frame, sx0, sy0, w_px, h_px), out_wh, cv2)
         if mode == "mask" and not full:
-            scale = self.size / side
+            sx, sy = out_wh[0] / w_px, out_wh[1] / h_px
             inside = _ellipse_mask(
-                patch.shape, (cx - sx0) * scale, (cy - sy0) * scale, ax * scale, ay * scale
+                patch.shape, (cx - sx0) * sx, (cy - sy0) * sy, ax * sx, ay * sy
             )
             patch = np.where(inside[..., None], patch, 0).astype(np.uint8)
         return patch
@@ -454,9 +490,10 @@ class FaceCropper(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
 
         Returns
         -------
-        X_out : ndarray of shape (n_samples, n_frames, size, size, 3), dtype=uint8
-            One output clip per input clip, in input order; the input's
-            (height, width) with ``mode="mask"`` and ``size=None``.
+        X_out : ndarray of shape (n_samples, n_frames, height, width, 3), dtype=uint8
+            One output clip per input clip, in input order; ``(width, height)``
+            is ``size`` (``(size, size)`` for an int), or the input's with
+            ``mode="mask"`` and ``size=None``.
 
         Raises
         ------
@@ -478,9 +515,10 @@ class FaceMasker(FaceCropper):
     ----------
     detector : {"haar", "blazeface"} or FaceDetector, default="haar"
         The face detector (see :class:`FaceCropper`).
-    size : int or None, default=None
-        ``None`` keeps the frames' size; an int crops a square of that side
-        around the face, as ``FaceCropper(mode="mask")``.
+    size : int, tuple of (int, int) or None, default=None
+        ``None`` keeps the frames' size; an int (a square of that side) or a
+        ``(width, height)`` pair crops around the face, as
+        ``FaceCropper(mode="mask")``.
     margin : float, default=0.2
         Fraction of the face box's side added on each side of the ellipse.
     smoothing : float, default=0.5
@@ -493,6 +531,8 @@ class FaceMasker(FaceCropper):
         What to do with a clip in which no frame has a face.
     n_jobs : int or None, default=None
         Clips processed in parallel by joblib.
+    verbose : int, default=0
+        Show a progress bar of the clips on standard error when positive.
 
     See Also
     --------
@@ -526,6 +566,7 @@ class FaceMasker(FaceCropper):
         before_first="next",
         on_no_face="error",
         n_jobs=None,
+        verbose=0,
     ):
         self.detector = detector
         self.size = size
@@ -535,6 +576,7 @@ class FaceMasker(FaceCropper):
         self.before_first = before_first
         self.on_no_face = on_no_face
         self.n_jobs = n_jobs
+        self.verbose = verbose
 
     def _mode(self):
         return "mask"

@@ -21,8 +21,8 @@ from ..utils import Interval, validate_params
 __all__ = ["FaceDetector", "HaarCascadeDetector", "get_detector", "import_cv2"]
 
 _INSTALL_HINT = (
-    "skemotion.face needs OpenCV: install it with `pip install skemotion[face]` "
-    "(opencv-python-headless>=4.9,<5)."
+    "skemotion.face needs OpenCV, a dependency of skemotion that is missing or unusable "
+    "here: install it with `pip install 'opencv-python-headless>=4.9,<5'`."
 )
 
 

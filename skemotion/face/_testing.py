@@ -1,4 +1,9 @@
-"""Cartoon faces with known boxes, for tests and docstring examples (not public API)."""
+"""Cartoon faces with known boxes, for tests and docstring examples (not public API).
+
+It ships in the wheel on purpose, like ``sklearn.utils._testing``: the Examples sections of
+``FaceCropper``, ``FaceMasker`` and the detectors draw their input with it, so a user can
+run them; it has no test-framework dependency.
+"""
 
 import numpy as np
 

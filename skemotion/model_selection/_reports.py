@@ -241,6 +241,10 @@ def _history_rows(history):
     return rows
 
 
+# Per-epoch bookkeeping of skorch's history, not a curve of the training.
+_NOT_CURVES = ("epoch", "dur", "batches", "train_batch_count", "valid_batch_count")
+
+
 def plot_training_curves(history, *, keys=None, ax=None):
     """Training curves from a skorch history: losses and per-epoch scores.
 
@@ -250,8 +254,10 @@ def plot_training_curves(history, *, keys=None, ax=None):
         A fitted skorch net (its ``history``) or the per-epoch records
         themselves (``{"epoch": 1, "train_loss": ..., "valid_loss": ...}``).
     keys : list of str, default=None
-        Columns to plot; by default every numeric per-epoch key except
-        ``epoch`` and ``dur`` (and the ``*_best`` flags).
+        Columns to plot; by default every numeric per-epoch key except the
+        bookkeeping ones: ``epoch``, ``dur``, skorch's ``train_batch_count``
+        and ``valid_batch_count`` (and any other ``*_count``), and the
+        ``*_best`` flags.
     ax : matplotlib Axes, default=None
         Where to draw. By default a figure with one panel for losses and,
         if any, one for other scores.
@@ -275,7 +281,7 @@ def plot_training_curves(history, *, keys=None, ax=None):
     if keys is None:
         keys = []
         for k, v in rows[-1].items():
-            if k in ("epoch", "dur", "batches") or k.endswith("_best"):
+            if k in _NOT_CURVES or k.endswith(("_best", "_count")):
                 continue
             if isinstance(v, int | float | np.number) and not isinstance(v, bool):
                 keys.append(k)

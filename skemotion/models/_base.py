@@ -10,6 +10,7 @@ group-aware early stopping, class weights and loss aliases.
 """
 
 import contextlib
+import inspect
 import multiprocessing
 import threading
 
@@ -96,7 +97,10 @@ _SHARED_DOC = {
         ``iterator_train__num_workers`` or ``optimizer__weight_decay``.
         Training batches are shuffled each epoch (``iterator_train__shuffle``
         defaults to True here, unlike skorch) in an order seeded by
-        ``random_state``.""",
+        ``random_state``.
+    {skorch_params} : see :class:`skorch.NeuralNet`
+        skorch's own parameters, with skorch's defaults (listed so that
+        ``repr`` and the notebook display show only the ones you changed).""",
     "common_attributes": """\
     module_ : torch.nn.Module
         The fitted network.
@@ -115,8 +119,53 @@ def _fill_doc(cls):
         doc = cls.__doc__
         for key, text in _SHARED_DOC.items():
             doc = doc.replace("{" + key + "}", text.strip("\n").lstrip())
+        doc = doc.replace("{skorch_params}", ", ".join(_skorch_keyword_defaults(cls)))
         cls.__doc__ = doc
     return cls
+
+
+# Parameters the estimators take through ``**kwargs`` with a default of their own.
+_KWARG_DEFAULTS = {"iterator_train__shuffle": True}
+
+
+def _skorch_keyword_defaults(cls):
+    """``{name: default}`` of skorch's parameters that ``cls.__init__`` takes through **kwargs.
+
+    Read from the ``__init__`` of the skorch classes ``cls`` derives from
+    (``NeuralNet``, ``NeuralNetClassifier`` ...), then ``_KWARG_DEFAULTS``.
+    """
+    own = set(cls.__init__._own_names)  # set by _merge_skorch_signature
+    extra = {}
+    for base in cls.__mro__:
+        init = base.__dict__.get("__init__")
+        if init is None or not base.__module__.startswith("skorch"):
+            continue
+        for p in inspect.signature(init).parameters.values():
+            if (p.kind in (p.VAR_KEYWORD, p.VAR_POSITIONAL) or p.default is p.empty
+                    or p.name in own or p.name in extra):
+                continue
+            extra[p.name] = p.default
+    return {**extra, **_KWARG_DEFAULTS}
+
+
+def _merge_skorch_signature(cls):
+    """Give ``cls.__init__`` a signature listing skorch's keyword parameters.
+
+    The estimators pass skorch's parameters (``callbacks``, ``dataset`` ...) through
+    ``**kwargs``. scikit-learn reads defaults from ``inspect.signature(__init__)``
+    (``repr``, the HTML display, ``print_changed_only``), so without them every such
+    parameter counted as changed and a model in a Pipeline listed ten of skorch's
+    defaults. The signature now names them with the defaults they really have.
+    """
+    init = cls.__dict__["__init__"]
+    sig = inspect.signature(init)
+    params = [p for p in sig.parameters.values() if p.kind is not p.VAR_KEYWORD]
+    var_kw = [p for p in sig.parameters.values() if p.kind is p.VAR_KEYWORD]
+    init._own_names = [p.name for p in params]
+    extra = _skorch_keyword_defaults(cls)
+    params += [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default)
+               for name, default in extra.items()]
+    init.__signature__ = sig.replace(parameters=params + var_kw)
 
 
 # --------------------------------------------------------------------------- #
@@ -204,6 +253,36 @@ class _SkorchConventions:
         "torch_num_threads": [Interval(int, 1, None, closed="left"), Options({"auto"}), None],
         "device": [str, torch.device, None],
     }
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "__init__" in cls.__dict__:
+            _merge_skorch_signature(cls)
+
+    def set_params(self, **params):
+        """Set parameters as skorch does; a ``callbacks`` list alone is stored as given.
+
+        skorch builds the callbacks whenever ``callbacks`` is set, so a bad value
+        raised in ``set_params``; scikit-learn wants values stored and checked in
+        ``fit`` (``check_do_not_raise_errors_in_init_or_set_params``), where
+        ``initialize()`` builds them. An initialized net rebuilds them at once, as
+        in skorch, and ``callbacks__<name>__<param>`` values go through skorch.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters.
+
+        Returns
+        -------
+        self : estimator instance
+            This estimator.
+        """
+        if "callbacks" in params and not any(k.startswith("callbacks__") for k in params):
+            self.callbacks = params.pop("callbacks")
+            if getattr(self, "initialized_", False):
+                self.initialize_callbacks()
+        return super().set_params(**params) if params else self
 
     # ------------------------------------------------------------------ sklearn
     def _get_param_names(self):

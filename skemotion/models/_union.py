@@ -5,12 +5,14 @@ from collections.abc import Mapping
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._output import MediaOutputMixin
+
 __all__ = ["ModalityUnion"]
 
 _MODALITIES = ("video", "audio")
 
 
-class ModalityUnion(TransformerMixin, BaseEstimator):
+class ModalityUnion(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Run one transformer per modality and return ``SliceDict(video=..., audio=...)``.
 
     Like :class:`~sklearn.pipeline.FeatureUnion`, but instead of stacking
@@ -130,6 +132,30 @@ class ModalityUnion(TransformerMixin, BaseEstimator):
         if len(set(lengths.values())) != 1:
             raise ValueError(f"ModalityUnion outputs differ in length: {lengths}.")
         return SliceDict(**out)
+
+    def set_output(self, *, transform=None):
+        """Pass an output container on to both modalities' transformers.
+
+        The union's own output is a ``SliceDict`` and is never wrapped; each
+        modality's steps wrap their 2-D outputs, like ``FeatureUnion`` passes
+        the setting on to its transformers.
+
+        Parameters
+        ----------
+        transform : {"default", "pandas", "polars"} or None, default=None
+            The container; ``None`` leaves the configuration unchanged.
+
+        Returns
+        -------
+        self : ModalityUnion
+            This union.
+        """
+        super().set_output(transform=transform)
+        for name in _MODALITIES:
+            step = getattr(self, name)
+            if transform is not None and hasattr(step, "set_output"):
+                step.set_output(transform=transform)
+        return self
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -8,7 +8,7 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import compute_class_weight
 from skorch import NeuralNetClassifier
 
-from ._base import _fill_doc, _SkorchConventions
+from ._base import _KWARG_DEFAULTS, _fill_doc, _SkorchConventions
 from .networks import C3DLSTMNet, CNNLSTMNet, ConvLSTMNet, FrameCNNNet, FusionNet, SequenceLSTMNet
 
 __all__ = [
@@ -49,7 +49,8 @@ class _NetClassifier(_SkorchConventions, NeuralNetClassifier):
     ):
         # skorch's DataLoader keeps the input order unless told otherwise; corpora
         # sorted by actor or class would give one-class batches.
-        kwargs.setdefault("iterator_train__shuffle", True)
+        for name, default in _KWARG_DEFAULTS.items():
+            kwargs.setdefault(name, default)
         super().__init__(
             module,
             criterion=criterion,

@@ -5,7 +5,7 @@ import torch
 from sklearn.utils.metaestimators import available_if
 from skorch import NeuralNetRegressor
 
-from ._base import _fill_doc, _SkorchConventions
+from ._base import _KWARG_DEFAULTS, _fill_doc, _SkorchConventions
 from .classifiers import _doc
 from .networks import C3DLSTMNet, CNNLSTMNet, ConvLSTMNet, FrameCNNNet, FusionNet, SequenceLSTMNet
 
@@ -46,7 +46,8 @@ class _NetRegressor(_SkorchConventions, NeuralNetRegressor):
     ):
         # skorch's DataLoader keeps the input order unless told otherwise; corpora
         # sorted by actor or class would give one-class batches.
-        kwargs.setdefault("iterator_train__shuffle", True)
+        for name, default in _KWARG_DEFAULTS.items():
+            kwargs.setdefault(name, default)
         super().__init__(
             module,
             criterion=criterion,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Interval", "Options", "validate_params", "check_array_shape"]
+__all__ = ["Interval", "Options", "Size", "validate_params", "check_array_shape", "size_to_wh"]
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,65 @@ class Options:
         kinds = {type(o) for o in self.options}
         kind = "a str" if kinds == {str} else "a value"
         return f"{kind} among {{{', '.join(repr(o) for o in sorted(self.options, key=str))}}}"
+
+
+@dataclass(frozen=True)
+class Size:
+    """An image-size constraint: an int (a square) or a ``(width, height)`` pair.
+
+    The one vocabulary for output sizes across skemotion (``FrameSampler``,
+    ``FaceCropper``, ``FaceMasker``): ``(width, height)`` like OpenCV and
+    ffmpeg, or one int for a square. Use :func:`size_to_wh` to read it.
+
+    Examples
+    --------
+    >>> from skemotion.utils._validation import Size
+    >>> Size().is_satisfied_by(32), Size().is_satisfied_by((32, 24))
+    (True, True)
+    >>> Size().is_satisfied_by((32, 0))
+    False
+    >>> str(Size())
+    'an int in the range [1, inf), a (width, height) pair of ints in the range [1, inf)'
+    """
+
+    def is_satisfied_by(self, value):
+        side = Interval(int, 1, None, closed="left")
+        if side.is_satisfied_by(value):
+            return True
+        return (
+            isinstance(value, tuple | list)
+            and len(value) == 2
+            and all(side.is_satisfied_by(v) for v in value)
+        )
+
+    def __str__(self):
+        side = Interval(int, 1, None, closed="left")
+        return f"{side}, a (width, height) pair of {str(side).replace('an int', 'ints')}"
+
+
+def size_to_wh(size):
+    """``(width, height)`` of a size that satisfies :class:`Size`, or None.
+
+    Parameters
+    ----------
+    size : int, tuple of (int, int) or None
+        One int for a square, or ``(width, height)``.
+
+    Returns
+    -------
+    wh : tuple of (int, int) or None
+
+    Examples
+    --------
+    >>> from skemotion.utils._validation import size_to_wh
+    >>> size_to_wh(32), size_to_wh((48, 24)), size_to_wh(None)
+    ((32, 32), (48, 24), None)
+    """
+    if size is None:
+        return None
+    if isinstance(size, tuple | list):
+        return int(size[0]), int(size[1])
+    return int(size), int(size)
 
 
 def _describe(constraint):

@@ -11,6 +11,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from ..exceptions import MediaError
 from ..utils import Interval, Options, validate_params
 from ..utils._cache import ClipCache, cache_location
+from ..utils._output import MediaOutputMixin
+from ..utils._validation import Size, size_to_wh
 from ._paths import as_paths
 
 __all__ = ["FrameSampler"]
@@ -110,7 +112,7 @@ def _raise_clip_errors(errors, n_samples):
     raise MediaError(msg, path=errors[0][1])
 
 
-class FrameSampler(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+class FrameSampler(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Sample a fixed number of frames from each video clip.
 
     Turns a 1-D array-like of video paths (or media fragments
@@ -145,8 +147,9 @@ class FrameSampler(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     fps : float, default=None
         Sampling rate in frames per second for ``strategy="rate"`` (required
         there, and only used there).
-    size : tuple of (int, int) or None, default=(112, 112)
-        Output ``(width, height)``, like OpenCV and ffmpeg. ``None`` keeps the
+    size : int, tuple of (int, int) or None, default=(112, 112)
+        Output ``(width, height)``, like OpenCV and ffmpeg, or one int for a
+        square (as in :class:`~skemotion.face.FaceCropper`). ``None`` keeps the
         native size, which must then be the same for every clip.
     color : {"rgb", "gray"}, default="rgb"
         Output colour: 3 channels, or 1 luminance channel.
@@ -207,8 +210,10 @@ class FrameSampler(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
 
     Notes
     -----
-    The output has more than two dimensions, so ``set_output`` does not apply
-    and there is no ``get_feature_names_out``.
+    The output has more than two dimensions, so no DataFrame can hold it:
+    ``set_output(transform="pandas")`` (on the sampler or on a Pipeline holding
+    it) is accepted and the frames are passed on as an ndarray, and
+    ``get_feature_names_out`` returns ``None`` (frames are not named features).
 
     Examples
     --------
@@ -230,7 +235,7 @@ class FrameSampler(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         "n_frames": [Interval(int, 1, None, closed="left")],
         "strategy": [Options({"uniform", "head", "rate"})],
         "fps": [Interval(float, 0, None, closed="neither"), None],
-        "size": [tuple, list, None],
+        "size": [Size(), None],
         "color": [Options({"rgb", "gray"})],
         "keep_aspect": ["boolean"],
         "padding": [Options({"last", "zero", "loop"})],
@@ -280,15 +285,6 @@ class FrameSampler(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
                 f"a joblib.Memory or None. Got {self.memory!r} instead."
             )
         validate_params(self, self.get_params(deep=False), self._parameter_constraints)
-        size = self.size
-        if size is not None and not (
-            len(size) == 2
-            and all(Interval(int, 1, None, closed="left").is_satisfied_by(v) for v in size)
-        ):
-            raise ValueError(
-                "The 'size' parameter of FrameSampler must be a (width, height) pair of "
-                f"positive ints or None. Got {size!r} instead."
-            )
         if self.strategy == "rate" and self.fps is None:
             raise ValueError(
                 "The 'fps' parameter of FrameSampler must be a float in the range (0, inf) "
@@ -306,7 +302,7 @@ class FrameSampler(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             "n_frames": int(self.n_frames),
             "strategy": self.strategy,
             "fps": None if self.fps is None else float(self.fps),
-            "size": None if self.size is None else (int(self.size[0]), int(self.size[1])),
+            "size": size_to_wh(self.size),
             "color": self.color,
             "keep_aspect": bool(self.keep_aspect),
             "padding": self.padding,

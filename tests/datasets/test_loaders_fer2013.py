@@ -94,3 +94,14 @@ def test_missing_file_and_parameters(tmp_path):
         load_fer2013(tmp_path / "fer2013.csv")
     with pytest.raises(ValueError, match=re.escape("The 'usage' parameter of load_fer2013")):
         load_fer2013(tmp_path / "fer2013.csv", usage="Test")
+
+
+def test_csv_behind_symlinks(tmp_path):
+    """Check that a linked fer2013.csv, and one in a linked folder, load like the file itself."""
+    real = load_fer2013(write_fer(tmp_path / "fer2013.csv"))
+    (tmp_path / "link.csv").symlink_to(tmp_path / "fer2013.csv")
+    (tmp_path / "folder").symlink_to(tmp_path, target_is_directory=True)
+    for path in (tmp_path / "link.csv", tmp_path / "folder" / "folder" / "fer2013.csv"):
+        bunch = load_fer2013(path)
+        np.testing.assert_array_equal(bunch.data, real.data)
+        assert bunch.frame.equals(real.frame)

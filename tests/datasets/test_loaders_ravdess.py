@@ -226,17 +226,51 @@ def test_invalid_parameters():
 
 
 @pytest.mark.slow
+@pytest.mark.slow
 def test_load_ravdess_on_real_clips(shared_data):
-    """Check load_ravdess on real RAVDESS files under ../shared/data/ravdess, when present."""
-    from skemotion.io import probe
+    """Check load_ravdess on the shared RAVDESS speech copy (FLAC): its manifest, file for file."""
+    import pandas as pd
 
-    root = shared_data / "ravdess"
+    root = shared_data / "ravdess-speech"
     if not root.is_dir():
-        pytest.skip(f"no real RAVDESS clips: {root} does not exist (only CREMA-D is shared so far)")
-    bunch = load_ravdess(root, modality="all")
-    assert len(bunch.data) > 0
-    for path, row in zip(bunch.data, bunch.frame.itertuples(), strict=True):
-        codes = Path(path).stem.split("-")
-        assert len(codes) == 7 and int(codes[6]) == row.actor
-        info = probe(path)
-        assert info.has_audio or info.has_video
+        pytest.skip(f"no real RAVDESS clips: {root} does not exist beside this clone")
+    bunch = load_ravdess(root)
+    manifest = pd.read_csv(root / "MANIFEST.csv").sort_values(["actor", "path"])
+    assert len(bunch.data) == len(manifest) == 960
+    assert [Path(p).name for p in bunch.data] == [Path(p).name for p in manifest["path"]]
+    assert list(bunch.target_names[bunch.target]) == list(manifest["label"])
+    assert list(bunch.groups) == list(manifest["actor"])
+    assert list(bunch.frame["sex"]) == list(manifest["sex"])
+
+
+def _same_corpus(linked, real):
+    """The same samples, fields and targets; every path under the linked root and existing."""
+    frame_cols = [c for c in real.frame.columns if "path" not in c]
+    assert linked.frame[frame_cols].equals(real.frame[frame_cols])
+    np.testing.assert_array_equal(np.asarray(linked.target), np.asarray(real.target))
+    for path in linked.data:
+        assert Path(str(path).split("#")[0]).exists()
+
+
+@pytest.mark.parametrize("depth, files", [(1, False), (2, False), (1, True)],
+                         ids=["zip-folders-linked", "actor-folders-linked", "files-linked"])
+def test_corpus_behind_symlinks(ravdess_root, linked_copy, depth, files):
+    """Check that RAVDESS is found through linked folders and files, with a link cycle present."""
+    real = load_ravdess(ravdess_root, modality="all")
+    linked_root = linked_copy(ravdess_root, depth=depth, files=files)
+    linked = load_ravdess(linked_root, modality="all")
+    _same_corpus(linked, real)
+    assert all(str(p).startswith(str(linked_root)) for p in linked.data)
+
+
+def test_actor_folders_linked_into_a_data_folder(tmp_path):
+    """Check the shared-machine layout: data/ravdess/Actor_XX -> elsewhere, plus a loop."""
+    shared = build_ravdess(tmp_path / "shared", actors=(1, 2, 3))
+    data = tmp_path / "data" / "ravdess"
+    data.mkdir(parents=True)
+    for actor in (1, 2, 3):
+        (data / f"Actor_{actor:02d}").symlink_to(shared / "Audio_Speech_Actors_01-24" / f"Actor_{actor:02d}")
+    (data / "again").symlink_to(data)  # a cycle
+    bunch = load_ravdess(data, vocal_channel="speech")
+    assert len(bunch.data) == 3 * 60
+    assert sorted(set(bunch.frame["actor"])) == [1, 2, 3]

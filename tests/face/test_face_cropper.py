@@ -252,6 +252,54 @@ def test_parameters_are_searchable(faces):
     assert search.predict(X).shape == (8,)
 
 
+@pytest.mark.parametrize("size", [(32, 32), [32, 32], np.int64(32)], ids=["tuple", "list", "np.int64"])
+def test_square_size_has_one_meaning(size):
+    """Check that a square size gives the same crop as an int, as a tuple or a list."""
+    X = _box_frames([[(40, 30, 60, 50)]])
+    expected = FaceCropper(detector=WhiteBoxDetector(), size=32).fit_transform(X)
+    np.testing.assert_array_equal(FaceCropper(detector=WhiteBoxDetector(), size=size).fit_transform(X), expected)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_size_is_width_height_like_frame_sampler(cls):
+    """Check that size=(width, height) gives frames of that width and height, face unstretched."""
+    X = _box_frames([[(40, 30, 60, 50)]])  # a 20x20 white square
+    out = cls(detector=WhiteBoxDetector(), size=(60, 20), margin=0.0).fit_transform(X)
+    assert out.shape == (1, 1, 20, 60, 3)
+    white = np.all(out[0, 0] == 255, axis=-1)
+    rows, cols = np.nonzero(white)
+    # The square face stays square (20x20 at scale 1), centred; context added left and right.
+    assert cols.max() - cols.min() + 1 == 20 and rows.max() - rows.min() + 1 == 20
+    assert abs((cols.min() + cols.max()) / 2 - 29.5) <= 1
+    tall = cls(detector=WhiteBoxDetector(), size=(20, 40), margin=0.0).fit_transform(X)
+    assert tall.shape == (1, 1, 40, 20, 3)
+
+
+def test_tuple_sizes_in_grid_search_with_frame_sampler(synthetic_corpus):
+    """Check the README's pipeline: FrameSampler and FaceCropper sizes as tuples in a grid search."""
+    from sklearn.model_selection import GroupKFold
+    from sklearn.pipeline import Pipeline
+
+    from skemotion.video import FrameSampler
+
+    paths = np.asarray(synthetic_corpus.data[:8], dtype=object)
+    y, groups = np.asarray(synthetic_corpus.target[:8]), np.asarray(synthetic_corpus.groups[:8])
+    pipe = Pipeline([
+        ("frames", FrameSampler(n_frames=2, size=(64, 64))),
+        ("face", FaceCropper(size=(32, 32), on_no_face="center")),
+        ("flat", FunctionTransformer(lambda Z: Z.reshape(len(Z), -1).astype(np.float32) / 255)),
+        ("clf", LogisticRegression(max_iter=100)),
+    ])
+    grid = {"face__size": [(16, 16), 16, (24, 12)], "frames__size": [64, (64, 48)]}
+    search = GridSearchCV(pipe, grid, cv=GroupKFold(2), error_score="raise")
+    search.fit(paths, y, groups=groups)
+    assert len(search.cv_results_["params"]) == 6
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    frames = FrameSampler(n_frames=2, size=(64, 48)).fit_transform(paths[:1])
+    assert frames.shape[2:4] == (48, 64)  # (width, height) in, (height, width) axes out
+    assert FaceCropper(size=(24, 12), on_no_face="center").transform(frames).shape[2:4] == (12, 24)
+
+
 def test_clone_and_pickle_round_trip(faces):
     """Check that a cropper with a detector instance clones and pickles to the same output."""
     X, _ = faces
@@ -271,13 +319,17 @@ def test_clone_and_pickle_round_trip(faces):
     "params, msg",
     [
         ({"mode": "blur"}, "The 'mode' parameter of FaceCropper must be a str among {'crop', 'mask'}. Got 'blur' instead."),
-        ({"size": 0}, "The 'size' parameter of FaceCropper must be an int in the range [1, inf) or None. Got 0 instead."),
-        ({"size": None}, "The 'size' parameter of FaceCropper must be an int in the range [1, inf) when mode='crop'"),
+        ({"size": 0}, "The 'size' parameter of FaceCropper must be an int in the range [1, inf), a (width, height) pair of ints in the range [1, inf) or None. Got 0 instead."),
+        ({"size": (32, 0)}, "The 'size' parameter of FaceCropper must be an int in the range [1, inf), a (width, height) pair of ints in the range [1, inf) or None. Got (32, 0) instead."),
+        ({"size": (32, 32, 3)}, "The 'size' parameter of FaceCropper must be an int in the range [1, inf), a (width, height) pair of ints in the range [1, inf) or None. Got (32, 32, 3) instead."),
+        ({"size": "32"}, "The 'size' parameter of FaceCropper must be an int in the range [1, inf), a (width, height) pair of ints in the range [1, inf) or None. Got '32' instead."),
+        ({"size": None}, "The 'size' parameter of FaceCropper must be an int in the range [1, inf), a (width, height) pair of ints in the range [1, inf) when mode='crop'"),
         ({"margin": -0.1}, "The 'margin' parameter of FaceCropper must be a float in the range [0, inf). Got -0.1 instead."),
         ({"smoothing": 1.0}, "The 'smoothing' parameter of FaceCropper must be a float in the range [0, 1). Got 1.0 instead."),
         ({"detect_every": 0}, "The 'detect_every' parameter of FaceCropper must be an int in the range [1, inf). Got 0 instead."),
         ({"before_first": "prev"}, "The 'before_first' parameter of FaceCropper must be a str among {'center', 'error', 'next'}. Got 'prev' instead."),
         ({"on_no_face": "skip"}, "The 'on_no_face' parameter of FaceCropper must be a str among {'center', 'error', 'full'}. Got 'skip' instead."),
+        ({"verbose": -1}, "The 'verbose' parameter of FaceCropper must be an instance of 'bool' or an int in the range [0, inf). Got -1 instead."),
         ({"detector": "yunet"}, "The 'detector' parameter of FaceCropper must be a str among {'blazeface', 'haar'} or an instance of 'FaceDetector'. Got 'yunet' instead."),
     ],
 )
@@ -415,3 +467,17 @@ def test_finds_and_centres_real_faces(shared_data):
     centre = out[:, :, 16:48, 16:48].astype(int)
     green = (centre[..., 1] - centre[..., 0]) > 40
     assert green.mean() < 0.05
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_verbose_shows_a_progress_bar_on_stderr(cls, capsys):
+    """Check that verbose=1 draws a tqdm bar of the clips on stderr, and verbose=0 nothing."""
+    X = _box_frames([[(40, 30, 60, 50)]] * 3)
+    quiet = cls(detector=WhiteBoxDetector(), size=16).fit_transform(X)
+    captured = capsys.readouterr()
+    assert captured.err == "" and captured.out == ""
+    loud = cls(detector=WhiteBoxDetector(), size=16, verbose=1).fit_transform(X)
+    captured = capsys.readouterr()
+    assert cls.__name__ in captured.err and "3/3" in captured.err
+    assert captured.out == ""
+    np.testing.assert_array_equal(loud, quiet)

@@ -211,11 +211,12 @@ def test_base_detector_must_be_subclassed():
 
 
 def test_missing_opencv_says_how_to_install(monkeypatch):
-    """Check that without OpenCV the error tells to install the 'face' extra."""
+    """Check that without OpenCV the error says how to install it."""
     monkeypatch.setitem(sys.modules, "cv2", None)
-    with pytest.raises(ImportError, match=re.escape("pip install skemotion[face]")):
+    hint = "install it with `pip install 'opencv-python-headless>=4.9,<5'`."
+    with pytest.raises(ImportError, match=re.escape(hint)):
         import_cv2()
-    with pytest.raises(ImportError, match=re.escape("pip install skemotion[face]")):
+    with pytest.raises(ImportError, match=re.escape(hint)):
         HaarCascadeDetector().detect(np.zeros((8, 8, 3), np.uint8))
 
 

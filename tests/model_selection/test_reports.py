@@ -115,7 +115,11 @@ def test_plot_training_curves_from_history():
 
 
 def test_plot_training_curves_from_skorch_net():
-    """Check that a fitted skorch net's history is read directly."""
+    """Check that a fitted skorch net's history is read directly, without its batch counts.
+
+    skorch records train_batch_count and valid_batch_count every epoch; they are not
+    scores, so no score panel is drawn for a net that only has losses.
+    """
     import torch
     from skorch import NeuralNetRegressor
 
@@ -123,7 +127,10 @@ def test_plot_training_curves_from_skorch_net():
     net = NeuralNetRegressor(
         torch.nn.Linear, module__in_features=2, module__out_features=1, max_epochs=3, verbose=0
     ).fit(X, X[:, :1])
+    assert "train_batch_count" in net.history[-1] and "valid_batch_count" in net.history[-1]
     axes = plot_training_curves(net)
+    assert len(axes) == 1 and axes[0].get_ylabel() == "loss"
+    assert [line.get_label() for line in axes[0].lines] == ["train_loss", "valid_loss"]
     assert len(axes[0].lines[0].get_ydata()) == 3
 
 

@@ -465,3 +465,32 @@ def test_partial_fit_calls_draw_new_seeded_orders():
     again = clone(est).fit(X, y)
     again.partial_fit(X, y)
     assert again.batches_seen_ == second
+
+
+def _models():
+    from skemotion.utils import all_estimators
+
+    return [cls for _, cls in all_estimators() if hasattr(cls, "_input_kind")]
+
+
+@pytest.mark.parametrize("cls", _models(), ids=lambda c: c.__name__)
+def test_repr_in_a_pipeline_lists_only_changed_parameters(cls):
+    """Check that a default model in a Pipeline shows no parameter, and changed ones show.
+
+    skorch's parameters arrive through **kwargs; scikit-learn reads defaults from the
+    __init__ signature, which must name them with their real defaults.
+    """
+    import inspect
+
+    name = cls.__name__
+    assert repr(Pipeline([("m", cls())])) == f"Pipeline(steps=[('m', {name}())])"
+    changed = Pipeline([("m", cls(max_epochs=3, warm_start=True, iterator_train__shuffle=False))])
+    assert repr(changed) == (
+        f"Pipeline(steps=[('m',\n                 {name}(iterator_train__shuffle=False, "
+        "max_epochs=3, warm_start=True))])"
+    )
+    # The signature tells the truth: every default is what an unchanged model holds.
+    params = cls().get_params(deep=False)
+    for p in inspect.signature(cls).parameters.values():
+        if p.kind is p.KEYWORD_ONLY:
+            assert repr(params[p.name]) == repr(p.default), p.name

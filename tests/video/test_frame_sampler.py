@@ -320,9 +320,10 @@ def test_native_size_must_agree(ramp_clip, wide_clip):
         ({"color": "bgr"}, "The 'color' parameter of FrameSampler must be a str among"),
         ({"padding": "reflect"}, "The 'padding' parameter of FrameSampler must be a str among"),
         ({"keep_aspect": 1}, "The 'keep_aspect' parameter of FrameSampler must be an instance"),
-        ({"size": (0, 16)}, "must be a (width, height) pair of positive ints or None. Got (0, 16)"),
-        ({"size": (16,)}, "must be a (width, height) pair of positive ints or None. Got (16,)"),
-        ({"size": 16}, "The 'size' parameter of FrameSampler must be"),
+        ({"size": (0, 16)}, "The 'size' parameter of FrameSampler must be an int in the range [1, inf), a (width, height) pair of ints in the range [1, inf) or None. Got (0, 16)"),
+        ({"size": (16,)}, "The 'size' parameter of FrameSampler must be an int in the range [1, inf), a (width, height) pair of ints in the range [1, inf) or None. Got (16,)"),
+        ({"size": 0}, "The 'size' parameter of FrameSampler must be an int in the range [1, inf), a (width, height) pair of ints in the range [1, inf) or None. Got 0 instead."),
+        ({"size": 16.0}, "The 'size' parameter of FrameSampler must be an int in the range [1, inf), a (width, height) pair of ints in the range [1, inf) or None. Got 16.0 instead."),
         (
             {"strategy": "rate"},
             "The 'fps' parameter of FrameSampler must be a float in the range (0, inf) when "
@@ -523,11 +524,16 @@ def test_clone_and_pickle_round_trip(ramp_clip, tmp_path):
         np.testing.assert_array_equal(other.transform([ramp_clip]), sampler.transform([ramp_clip]))
 
 
-def test_no_set_output_for_5d_output():
-    """Check that the 5-D output has no set_output wrapping nor feature names."""
-    sampler = FrameSampler()
-    assert not hasattr(sampler, "set_output")
-    assert not hasattr(sampler, "get_feature_names_out")
+def test_5d_output_is_never_wrapped(ramp_clip):
+    """Check that set_output("pandas") is accepted but the 5-D output stays an ndarray.
+
+    Pipeline.set_output needs every step to accept it; the frames have no DataFrame form.
+    """
+    sampler = FrameSampler(n_frames=2, **SMALL)
+    assert sampler.set_output(transform="pandas") is sampler
+    out = sampler.fit_transform([ramp_clip])
+    assert isinstance(out, np.ndarray) and out.ndim == 5
+    assert sampler.get_feature_names_out() is None  # frames are not named features
 
 
 def test_docstring_parameters_match():

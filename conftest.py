@@ -1,5 +1,9 @@
 """Skip the doctests of optional-dependency code when that dependency is missing
-(as scikit-learn's conftest does for matplotlib and pandas)."""
+(as scikit-learn's conftest does for matplotlib and pandas).
+
+It sits at the root of the repository, not in the package, so that the doctests of
+``skemotion/`` see it while the wheel ships no test scaffolding.
+"""
 
 import importlib
 
