@@ -292,8 +292,8 @@ def test_readme_main_job(tmp_path, record_property):
     record_property("load average after the main job", float(os.getloadavg()[0]))
 
 
-@pytest.mark.parametrize("modality, preset", [("audio", "face-cnn-lstm"), ("audio", None),
-                                              ("video", "audio-lstm"), ("audio", "fusion")])
+@pytest.mark.parametrize("modality, preset", [("audio", "face-cnn-lstm"), ("video", "audio-lstm"),
+                                              ("video", "speech-functionals"), ("audio", "fusion")])
 def test_preset_that_cannot_read_the_modality_is_refused_up_front(modality, preset, tmp_path, capsys):
     """Check that a preset whose tracks --modality cannot give is refused in one sentence.
 
@@ -302,13 +302,11 @@ def test_preset_that_cannot_read_the_modality_is_refused_up_front(modality, pres
     """
     args = ["evaluate", "--dataset", "ravdess", "--modality", modality,
             "--data", str(tmp_path / "no-such-ravdess"), "--out", str(tmp_path / "out")]
-    if preset:
-        args += ["--preset", preset]
+    args += ["--preset", preset]
     assert main(args) == 2
     err = capsys.readouterr().err
     lines = err.strip().splitlines()
-    shown = preset or "face-cnn-lstm"
-    assert len(lines) == 1 and lines[0].startswith(f"skemotion evaluate: error: --preset {shown} reads ")
+    assert len(lines) == 1 and lines[0].startswith(f"skemotion evaluate: error: --preset {preset} reads ")
     assert f"--modality {modality} gives" in lines[0] and lines[0].endswith(".")
     assert lines[0].count(". ") == 0  # one sentence
     assert not (tmp_path / "out").exists()

@@ -96,12 +96,16 @@ def test_evaluate_recola_regression_timeline(recola_tree, run_cli, tmp_path):
         ("fusion", None, None, "01-"),  # both tracks of one file
         ("face-cnn-lstm", "pipe.yaml", None, "01-"),  # a pipeline file may read either
         ("face-cnn-lstm", "pipe.yaml", "audio", "03-"),
+        (None, None, "audio", "03-"),  # no preset: the recommended speech pipeline
+        (None, None, None, "02-"),  # no preset, no modality: the face CNN-LSTM
     ],
 )
 def test_ravdess_files_follow_the_preset(ravdess_tree, preset, pipeline, modality, prefix):
     """Check that RAVDESS gives audio, video-only or audio-visual files as the pipeline needs."""
     args = _args("ravdess", ravdess_tree, preset=preset, pipeline=pipeline, modality=modality)
-    _, needs = _describe(args)
+    what, needs = _describe(args)
+    if preset is None and pipeline is None:
+        assert what == ("speech-functionals" if modality == "audio" else "face-cnn-lstm")
     data = load_data(args, needs)
     assert len(data.X) and {Path(p).name[:3] for p in data.X} == {prefix}
     assert data.group_name == "actor" and set(data.groups) == {1, 2}
