@@ -2,19 +2,32 @@
 
 import collections
 import errno
+import functools
 import os
 import re
+import signal
+import stat
 import subprocess
+import sys
 import threading
 from functools import lru_cache
 
 from ..exceptions import MediaError
 
-__all__ = ["ffmpeg_exe", "FFmpegProcess", "check_media_file", "run_ffmpeg"]
+__all__ = ["ffmpeg_exe", "FFmpegProcess", "check_media_file", "local_url", "run_ffmpeg", "ffmpeg_command"]
 
 _STDERR_LINES = 12  # how much of ffmpeg's diagnostics an error quotes
 # With ``-loglevel level+LEVEL`` ffmpeg tags each line "[info] ", "[error] ", ...
 _ERROR_TAG = re.compile(r"\[(?:panic|fatal|error)\] ")
+# ffmpeg names its contexts with their memory address ("[h264 @ 0x55d1c3a0]"), which
+# changes from run to run; quoted lines drop it so messages are reproducible.
+_ADDRESS = re.compile(r" @ 0x[0-9a-fA-F]+")
+# Inputs may only be local files (``file``) or our own pipes (``pipe``): whatever
+# the path or the file's contents (an HLS playlist, a concat list), ffmpeg opens
+# no socket.
+_INPUT_PROTOCOLS = "file"
+_PIPE_PROTOCOLS = "pipe,fd"
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 @lru_cache(maxsize=1)
@@ -34,20 +47,144 @@ def ffmpeg_exe():
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
+def local_url(path):
+    """The ffmpeg URL of the local file ``path``: ``"file:"`` plus its absolute path.
+
+    ffmpeg reads ``file:clip.mp4`` as the file ``clip.mp4`` and ``http:/x.mp4``
+    as a web address; with the ``file:`` prefix, any local path means that file.
+
+    Examples
+    --------
+    >>> from skemotion.io._ffmpeg import local_url
+    >>> local_url("/data/http:/clip.mp4")
+    'file:/data/http:/clip.mp4'
+    """
+    return "file:" + os.path.abspath(os.fspath(path))
+
+
 def check_media_file(path):
     """Raise FileNotFoundError / MediaError for a missing, non-regular or empty file."""
-    if not os.path.exists(path):
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
         # errno form: str() reads "[Errno 2] No such media file: 'x.mp4'" and .filename is set.
-        raise FileNotFoundError(errno.ENOENT, "No such media file", str(path))
-    if os.path.isdir(path):
+        raise FileNotFoundError(errno.ENOENT, "No such media file", str(path)) from None
+    if stat.S_ISDIR(st.st_mode):
         raise MediaError(f"Could not decode '{path}': it is a directory, not a media file.", path)
-    if os.path.getsize(path) == 0:
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode) else (
+            "a socket" if stat.S_ISSOCK(st.st_mode) else "a device")
+        raise MediaError(f"Could not decode '{path}': it is {kind}, not a regular file.", path)
+    if st.st_size == 0:
         raise MediaError(f"Could not decode '{path}': the file is empty (0 bytes).", path)
 
 
+def clean_stderr(text):
+    """ffmpeg's diagnostics without the memory addresses that differ between runs."""
+    return _ADDRESS.sub("", text)
+
+
 def _tail(lines):
-    text = "\n".join(line.rstrip() for line in lines if line.strip())
+    text = "\n".join(clean_stderr(line.rstrip()) for line in lines if line.strip())
     return text
+
+
+def ffmpeg_command(args):
+    """The full command line for ffmpeg ``args``; every process skemotion starts goes through it.
+
+    Each input (``-i``) is restricted to local files (``-protocol_whitelist
+    file``), or to a pipe for ``-i -``; a path given as a plain local path is
+    made a ``file:`` URL first (:func:`local_url`), so a file named
+    ``http:/x.mp4`` or ``file:clip.mp4`` is read as that file.
+    """
+    out = [ffmpeg_exe(), "-hide_banner", "-nostdin"]
+    args = [os.fspath(a) if isinstance(a, os.PathLike) else str(a) for a in args]
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "-i" and i + 1 < len(args):
+            source = args[i + 1]
+            if source == "-" or source.startswith("pipe:"):
+                out += ["-protocol_whitelist", _PIPE_PROTOCOLS, "-i", source]
+            else:
+                url = source if source.startswith("file:/") else local_url(source)
+                out += ["-protocol_whitelist", _INPUT_PROTOCOLS, "-i", url]
+            i += 2
+            continue
+        out.append(arg)
+        i += 1
+    return out
+
+
+@lru_cache(maxsize=1)
+def _prctl():
+    """libc's ``prctl`` on Linux, else None (loaded in the parent: a forked child must not import)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
+        return None
+
+
+def die_with_parent(parent):
+    """Ask Linux to SIGKILL the calling process when its parent dies; a no-op elsewhere.
+
+    Runs as the ``preexec_fn`` of every ffmpeg child, so that killing the
+    process that reads (even with SIGKILL, which no handler sees) kills its
+    ffmpeg at once. Linux sends the signal when the *thread* that started the
+    child ends: each reader here starts and reaps its ffmpeg in one thread.
+    Worker processes use :func:`watch_parent` instead, since a pool may start
+    them from a thread that ends before they do.
+
+    Parameters
+    ----------
+    parent : int
+        Process id of the parent, read before the child started: if the
+        parent has died already, the caller is killed at once.
+    """
+    prctl = _prctl()
+    if prctl is None:
+        return
+    prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+_WATCHED = []  # the parent pid this process watches, once started
+
+
+def watch_parent(parent, interval=0.2):
+    """Kill this (worker) process as soon as ``parent`` is no longer its parent.
+
+    For worker processes (joblib/loky): a daemon thread polls ``os.getppid()``
+    and sends SIGKILL to its own process when the parent has died, whichever
+    thread of the parent started the worker and even if the worker is idle,
+    waiting for its next task. The ffmpeg children the worker started then die
+    with it (:func:`die_with_parent`). Does nothing when ``parent`` is not this
+    process's parent (threads, nested schedulers) or when a watch runs already.
+    """
+    if _WATCHED or os.getppid() != parent:
+        return
+    _WATCHED.append(parent)
+
+    def watch():
+        import time
+
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name="skemotion-watch-parent", daemon=True).start()
+
+
+def _popen_kwargs():
+    """Keyword arguments that tie a child's life to this process (Linux only)."""
+    if _prctl() is None:
+        return {}
+    return {"preexec_fn": functools.partial(die_with_parent, os.getpid())}
 
 
 class FFmpegProcess:
@@ -66,7 +203,7 @@ class FFmpegProcess:
 
     def __init__(self, args, *, path, stdin=None, keep_stderr=200):
         self.path = path
-        self.args = [ffmpeg_exe(), "-hide_banner", "-nostdin", *args]
+        self.args = ffmpeg_command(args)
         self._tagged = any(str(a).startswith("level+") for a in args)
         self.stderr_lines = collections.deque(maxlen=keep_stderr)
         self.proc = subprocess.Popen(
@@ -75,6 +212,7 @@ class FFmpegProcess:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             bufsize=0,
+            **_popen_kwargs(),
         )
         self._drain = threading.Thread(target=self._read_stderr, daemon=True)
         self._drain.start()
@@ -142,10 +280,11 @@ class FFmpegProcess:
 def run_ffmpeg(args, *, path, input_bytes=None, what="decode"):
     """Run ffmpeg to completion; return (stdout bytes, stderr text) or raise MediaError."""
     proc = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-nostdin", *args],
+        ffmpeg_command(args),
         input=input_bytes,
         capture_output=True,
         check=False,
+        **_popen_kwargs(),
     )
     stderr = proc.stderr.decode("utf-8", "replace")
     if proc.returncode != 0:
