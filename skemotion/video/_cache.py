@@ -15,7 +15,7 @@ import numpy as np
 
 __all__ = ["ClipCache", "cache_location"]
 
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2  # 2: uniform bins span the video stream; seek='auto' is exact
 
 try:  # POSIX
     import fcntl
@@ -76,8 +76,13 @@ class ClipCache:
             (_CACHE_VERSION, os.path.abspath(file_path), start, end, stamp, sorted(params.items()))
         )
 
-    def get_or_compute(self, path, params, compute):
-        """Return the cached frames of ``path`` under ``params``, computing them at most once."""
+    def get_or_compute(self, path, params, compute, *, cacheable=None):
+        """Return the cached frames of ``path`` under ``params``, computing them at most once.
+
+        ``cacheable()``, called after ``compute()``, may veto storing the
+        result: frames that came with a warning are decoded (and warned about)
+        again next time rather than served silently from the cache.
+        """
         os.makedirs(self.directory, exist_ok=True)
         key = self.key(path, params)
         target = os.path.join(self.directory, key + ".npy")
@@ -89,6 +94,8 @@ class ClipCache:
             if frames is not None:
                 return frames
             frames = compute()
+            if cacheable is not None and not cacheable():
+                return frames
             tmp = f"{target[:-4]}.{os.getpid()}.{threading.get_ident()}.tmp.npy"
             np.save(tmp, frames)
             os.replace(tmp, target)
