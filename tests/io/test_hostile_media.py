@@ -8,6 +8,7 @@ import os
 import re
 import socket
 import subprocess
+import threading
 import warnings
 
 import numpy as np
@@ -183,25 +184,47 @@ def test_frame_sampler_on_audio_longer_than_video(media):
 # -- 3. paths that look like protocols ----------------------------------------------------
 
 
+class Listener:
+    """A local TCP port that counts the connections made to it (and closes each at once)."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            conn.close()
+
+    def close(self):
+        self.sock.close()
+
+
 @pytest.fixture
 def listener():
-    """A local TCP port that accepts nothing: any connection attempt would be queued."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(4)
-    sock.setblocking(False)
-    yield sock
-    sock.close()
+    server = Listener()
+    yield server
+    server.close()
 
 
-def assert_no_connection(sock):
-    with pytest.raises(BlockingIOError):
-        sock.accept()
+def assert_no_connection(server):
+    # A connection ffmpeg made is counted before ffmpeg returns (it waits for the reply).
+    assert server.connections == 0
 
 
 @pytest.fixture
 def recorded_commands(monkeypatch):
     """Every command line skemotion starts, recorded."""
+    ffmpeg_exe()  # imageio-ffmpeg runs "ffmpeg -version" once, on first use
     commands = []
     real = subprocess.Popen
 
@@ -232,7 +255,7 @@ def test_local_path_that_looks_like_a_url_is_the_local_file(tmp_path, monkeypatc
     """Check that an existing relative path 'http:/127.0.0.1:PORT/clip.mp4' is read from
     disk, that ffmpeg got a file-only protocol list, and that no socket was opened."""
     monkeypatch.chdir(tmp_path)
-    port = listener.getsockname()[1]
+    port = listener.port
     local = tmp_path / "http:" / f"127.0.0.1:{port}"
     local.mkdir(parents=True)
     clip = write_video(local / "clip.mp4", ramp(10, step=20), fps=10) or local / "clip.mp4"
@@ -257,7 +280,7 @@ def test_file_colon_name_is_that_file(tmp_path, monkeypatch):
 def test_url_to_a_closed_local_port_raises_at_once(listener, recorded_commands):
     """Check that a URL that is no local file raises FileNotFoundError before any
     ffmpeg starts, so nothing connects."""
-    port = listener.getsockname()[1]
+    port = listener.port
     url = f"http://127.0.0.1:{port}/clip.mp4"
     with pytest.raises(FileNotFoundError, match=re.escape(f"No such media file: '{url}'")):
         read_frames(url)
@@ -270,7 +293,7 @@ def test_url_to_a_closed_local_port_raises_at_once(listener, recorded_commands):
 def test_playlist_cannot_reach_the_network(tmp_path, listener, recorded_commands):
     """Check that a local HLS playlist pointing at a web address fails with MediaError
     instead of making ffmpeg connect (the protocol whitelist also binds nested opens)."""
-    port = listener.getsockname()[1]
+    port = listener.port
     playlist = tmp_path / "list.m3u8"
     playlist.write_text("#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\n"
                         f"http://127.0.0.1:{port}/seg0.ts\n#EXT-X-ENDLIST\n")
