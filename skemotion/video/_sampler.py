@@ -228,7 +228,7 @@ class FrameSampler(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     See Also
     --------
     skemotion.io.read_frames : Decode the frames of one clip.
-    filter_clips : Drop clips that are too short, with the reasons.
+    filter_clips : Drop the clips this sampler would reject, before cross-validation.
     split_clips : Cut long clips into fragments of ``clip_frames`` frames.
     skemotion.face.FaceCropper : Crop faces from the sampled frames.
 
