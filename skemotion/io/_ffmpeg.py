@@ -93,8 +93,8 @@ def ffmpeg_command(args):
     """The full command line for ffmpeg ``args``; every process skemotion starts goes through it.
 
     Each input (``-i``) is restricted to local files (``-protocol_whitelist
-    file``), or to a pipe for ``-i -``; a path given as a plain local path is
-    made a ``file:`` URL first (:func:`local_url`), so a file named
+    file``), or to our stdin for ``-i -``; every other input is a local path
+    and is made a ``file:`` URL first (:func:`local_url`), so a file named
     ``http:/x.mp4`` or ``file:clip.mp4`` is read as that file.
     """
     out = [ffmpeg_exe(), "-hide_banner", "-nostdin"]
@@ -104,11 +104,10 @@ def ffmpeg_command(args):
         arg = args[i]
         if arg == "-i" and i + 1 < len(args):
             source = args[i + 1]
-            if source == "-" or source.startswith("pipe:"):
+            if source == "-":  # our own stdin
                 out += ["-protocol_whitelist", _PIPE_PROTOCOLS, "-i", source]
-            else:
-                url = source if source.startswith("file:/") else local_url(source)
-                out += ["-protocol_whitelist", _INPUT_PROTOCOLS, "-i", url]
+            else:  # always a local path, whatever it looks like ("file:x", "http:/x")
+                out += ["-protocol_whitelist", _INPUT_PROTOCOLS, "-i", local_url(source)]
             i += 2
             continue
         out.append(arg)

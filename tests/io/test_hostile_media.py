@@ -381,3 +381,18 @@ def test_stream_with_a_bad_start_is_not_said_to_stop(media):
         read_frames(path)
     assert "stopped" not in str(err.value)
     assert "frames decoded)" in str(err.value)
+
+
+def test_every_input_becomes_a_file_url():
+    """Check that ffmpeg_command turns every input but stdin into a whitelisted file URL,
+    even one that already looks like a file or pipe URL."""
+    from skemotion.io._ffmpeg import ffmpeg_command
+
+    args = ffmpeg_command(["-i", "file:/etc/x.mp4", "-i", "pipe:3", "-i", "-", "-f", "null", "-"])
+    cwd = os.getcwd()
+    assert args[3:] == [
+        "-protocol_whitelist", "file", "-i", f"file:{cwd}/file:/etc/x.mp4",
+        "-protocol_whitelist", "file", "-i", f"file:{cwd}/pipe:3",
+        "-protocol_whitelist", "pipe,fd", "-i", "-",
+        "-f", "null", "-",
+    ]
