@@ -2,7 +2,6 @@
 
 import collections
 import errno
-import functools
 import os
 import re
 import signal
@@ -14,7 +13,8 @@ from functools import lru_cache
 
 from ..exceptions import MediaError
 
-__all__ = ["ffmpeg_exe", "FFmpegProcess", "check_media_file", "local_url", "run_ffmpeg", "ffmpeg_command"]
+__all__ = ["ffmpeg_exe", "FFmpegProcess", "check_media_file", "local_url", "run_ffmpeg", "ffmpeg_command",
+           "run_process", "spawn", "watch_parent"]
 
 _STDERR_LINES = 12  # how much of ffmpeg's diagnostics an error quotes
 # With ``-loglevel level+LEVEL`` ffmpeg tags each line "[info] ", "[error] ", ...
@@ -27,7 +27,6 @@ _ADDRESS = re.compile(r" @ 0x[0-9a-fA-F]+")
 # no socket.
 _INPUT_PROTOCOLS = "file"
 _PIPE_PROTOCOLS = "pipe,fd"
-_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 @lru_cache(maxsize=1)
@@ -115,41 +114,96 @@ def ffmpeg_command(args):
     return out
 
 
-@lru_cache(maxsize=1)
-def _prctl():
-    """libc's ``prctl`` on Linux, else None (loaded in the parent: a forked child must not import)."""
-    if not sys.platform.startswith("linux"):
-        return None
-    import ctypes
-
+# The guard: one small process per reading process that kills the ffmpeg children
+# it was told about once its stdin, a pipe from this process, reaches EOF, i.e.
+# when this process ends in any way (SIGKILL included). It costs one pipe write per
+# child; a preexec_fn (prctl(PR_SET_PDEATHSIG)) would instead force fork() for every
+# ffmpeg start, measured at about twice the cost of a start in a process that has
+# torch loaded.
+_GUARD_CODE = """
+import os, signal, sys
+pids = set()
+for line in sys.stdin.buffer:
+    op, pid = line[:1], int(line[1:])
+    if op == b"+":
+        pids.add(pid)
+    else:
+        pids.discard(pid)
+for pid in pids:
     try:
-        return ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
+"""
+_guard_lock = threading.Lock()
+_guard_state = {"proc": None, "owner": None}
+
+
+def _guard():
+    """This process's guard (started on first use, again after a fork), or None."""
+    state = _guard_state
+    proc = state["proc"]
+    if proc is not None and state["owner"] == os.getpid() and proc.poll() is None:
+        return proc
+    if not sys.executable:
         return None
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-S", "-E", "-c", _GUARD_CODE],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            bufsize=0,
+            start_new_session=True,  # a Ctrl-C in the terminal reaches the readers, not it
+        )
+    except OSError:
+        return None
+    state["proc"], state["owner"] = proc, os.getpid()
+    return proc
 
 
-def die_with_parent(parent):
-    """Ask Linux to SIGKILL the calling process when its parent dies; a no-op elsewhere.
+def _tell_guard(op, pid):
+    with _guard_lock:
+        guard = _guard()
+        if guard is None:
+            return
+        try:
+            guard.stdin.write(f"{op}{pid}\n".encode())
+        except (OSError, ValueError):  # the guard died: the next start makes a new one
+            _guard_state["proc"] = None
 
-    Runs as the ``preexec_fn`` of every ffmpeg child, so that killing the
-    process that reads (even with SIGKILL, which no handler sees) kills its
-    ffmpeg at once. Linux sends the signal when the *thread* that started the
-    child ends: each reader here starts and reaps its ffmpeg in one thread.
-    Worker processes use :func:`watch_parent` instead, since a pool may start
-    them from a thread that ends before they do.
 
-    Parameters
-    ----------
-    parent : int
-        Process id of the parent, read before the child started: if the
-        parent has died already, the caller is killed at once.
+def spawn(args, **kwargs):
+    """``subprocess.Popen(args, **kwargs)`` for an ffmpeg that must not outlive this process.
+
+    The child is registered with this process's guard, which kills it if this
+    process ends first (even by SIGKILL, which no handler sees). Call
+    :func:`reaped` once the child has been waited for.
     """
-    prctl = _prctl()
-    if prctl is None:
-        return
-    prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os.kill(os.getpid(), signal.SIGKILL)
+    proc = subprocess.Popen(args, **kwargs)
+    _tell_guard("+", proc.pid)
+    return proc
+
+
+def reaped(proc):
+    """Tell the guard that ``proc`` (from :func:`spawn`) has been waited for."""
+    _tell_guard("-", proc.pid)
+
+
+def run_process(args, *, input=None, stdout=subprocess.PIPE, stderr=subprocess.PIPE):
+    """Run ``args`` to completion like ``subprocess.run``, guarded as :func:`spawn` does."""
+    proc = spawn(args, stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+                 stdout=stdout, stderr=stderr)
+    try:
+        out, err = proc.communicate(input)
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    finally:
+        if proc.returncode is not None:
+            reaped(proc)
+    return subprocess.CompletedProcess(args, proc.returncode, out, err)
 
 
 _WATCHED = []  # the parent pid this process watches, once started
@@ -162,7 +216,7 @@ def watch_parent(parent, interval=0.2):
     and sends SIGKILL to its own process when the parent has died, whichever
     thread of the parent started the worker and even if the worker is idle,
     waiting for its next task. The ffmpeg children the worker started then die
-    with it (:func:`die_with_parent`). Does nothing when ``parent`` is not this
+    with it (see :func:`spawn`). Does nothing when ``parent`` is not this
     process's parent (threads, nested schedulers) or when a watch runs already.
     """
     if _WATCHED or os.getppid() != parent:
@@ -177,13 +231,6 @@ def watch_parent(parent, interval=0.2):
         os.kill(os.getpid(), signal.SIGKILL)
 
     threading.Thread(target=watch, name="skemotion-watch-parent", daemon=True).start()
-
-
-def _popen_kwargs():
-    """Keyword arguments that tie a child's life to this process (Linux only)."""
-    if _prctl() is None:
-        return {}
-    return {"preexec_fn": functools.partial(die_with_parent, os.getpid())}
 
 
 class FFmpegProcess:
@@ -205,13 +252,12 @@ class FFmpegProcess:
         self.args = ffmpeg_command(args)
         self._tagged = any(str(a).startswith("level+") for a in args)
         self.stderr_lines = collections.deque(maxlen=keep_stderr)
-        self.proc = subprocess.Popen(
+        self.proc = spawn(
             self.args,
             stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             bufsize=0,
-            **_popen_kwargs(),
         )
         self._drain = threading.Thread(target=self._read_stderr, daemon=True)
         self._drain.start()
@@ -239,6 +285,7 @@ class FFmpegProcess:
         """Wait for exit; returns the exit code."""
         self.proc.stdout.close()
         code = self.proc.wait()
+        reaped(self.proc)
         self._drain.join(timeout=5)
         return code
 
@@ -266,6 +313,7 @@ class FFmpegProcess:
                 except OSError:
                     pass
         self.proc.wait()
+        reaped(self.proc)
         self._drain.join(timeout=5)
 
     def __enter__(self):
@@ -278,13 +326,7 @@ class FFmpegProcess:
 
 def run_ffmpeg(args, *, path, input_bytes=None, what="decode"):
     """Run ffmpeg to completion; return (stdout bytes, stderr text) or raise MediaError."""
-    proc = subprocess.run(
-        ffmpeg_command(args),
-        input=input_bytes,
-        capture_output=True,
-        check=False,
-        **_popen_kwargs(),
-    )
+    proc = run_process(ffmpeg_command(args), input=input_bytes)
     stderr = proc.stderr.decode("utf-8", "replace")
     if proc.returncode != 0:
         tail = _tail(stderr.splitlines()[-_STDERR_LINES:])

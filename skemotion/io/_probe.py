@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from ..exceptions import MediaError
-from ._ffmpeg import _popen_kwargs, check_media_file, clean_stderr, ffmpeg_command
+from ._ffmpeg import check_media_file, clean_stderr, ffmpeg_command, run_process
 from ._fragment import parse_fragment
 
 __all__ = ["MediaInfo", "probe"]
@@ -165,8 +165,7 @@ def _count_frames(path, start, end):
     # because copy cuts on key frames.
     codec = ["-c:v", "copy"] if not start and end is None else []
     args += ["-i", path, "-map", "0:v:0", *codec, "-f", "null", "-"]
-    proc = subprocess.run(ffmpeg_command(args), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                          check=False, **_popen_kwargs())
+    proc = run_process(ffmpeg_command(args), stdout=subprocess.DEVNULL)
     counts = _FRAME_COUNT.findall(proc.stderr.decode("utf-8", "replace"))
     return int(counts[-1]) if counts else 0
 
@@ -176,13 +175,7 @@ def _header(file_path, mtime_ns, size):
     """ffmpeg's description of a file, cached per (path, modification time, size)."""
     import subprocess
 
-    proc = subprocess.run(
-        ffmpeg_command(["-i", file_path]),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        check=False,
-        **_popen_kwargs(),
-    )
+    proc = run_process(ffmpeg_command(["-i", file_path]), stdout=subprocess.DEVNULL)
     return proc.stderr.decode("utf-8", "replace")
 
 
@@ -192,16 +185,11 @@ _DISCARD = 0x4  # AV_PKT_FLAG_DISCARD: a packet the demuxer marks as not to be s
 
 @functools.lru_cache(maxsize=4096)
 def _video_span_cached(file_path, mtime_ns, size):
-    import subprocess
-
     # A stream copy of the first video stream into framecrc lists each packet's
     # pts and duration: demuxing only, no decoding.
-    proc = subprocess.run(
+    proc = run_process(
         ffmpeg_command(["-loglevel", "error", "-i", file_path, "-map", "0:v:0", "-c", "copy",
                         "-f", "framecrc", "-"]),
-        capture_output=True,
-        check=False,
-        **_popen_kwargs(),
     )
     if proc.returncode != 0 or proc.stderr.strip():
         return None  # damaged or truncated: the packets listed are not the stream's span

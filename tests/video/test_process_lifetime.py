@@ -16,7 +16,7 @@ from skemotion.video import FrameSampler
 paths = [sys.argv[1]] * 64
 print("started", flush=True)
 while True:
-    FrameSampler(n_frames=16, size=(32, 32), seek=False, n_jobs=2).fit_transform(paths)
+    FrameSampler(n_frames=16, size=(32, 32), seek=False, n_jobs=int(sys.argv[2])).fit_transform(paths)
 """
 
 
@@ -28,23 +28,24 @@ def _alive(proc):
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
-def test_sigkill_of_the_parent_leaves_no_worker_or_ffmpeg(tmp_path):
-    """Check that after SIGKILL of a process sampling with n_jobs=2, none of the worker
-    processes or ffmpeg children it started is alive 5 s later."""
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_sigkill_of_the_parent_leaves_no_worker_or_ffmpeg(tmp_path, n_jobs):
+    """Check that after SIGKILL of a process sampling with n_jobs=2 (or in-process), none
+    of the worker processes or ffmpeg children it started is alive 5 s later."""
     from skemotion.io import write_video
 
     clip = tmp_path / "long.mp4"
     levels = (np.arange(250) % 250).astype(np.uint8)
     write_video(clip, np.broadcast_to(levels[:, None, None, None], (250, 64, 64, 3)).copy(), fps=25)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "OMP_NUM_THREADS": "1"}
-    child = subprocess.Popen([sys.executable, "-c", _CHILD, str(clip)], stdout=subprocess.PIPE,
-                             env=env)
+    child = subprocess.Popen([sys.executable, "-c", _CHILD, str(clip), str(n_jobs)],
+                             stdout=subprocess.PIPE, env=env)
     try:
         assert child.stdout.readline().strip() == b"started"
         parent = psutil.Process(child.pid)
         seen = {}
-        # Record every descendant (workers, their ffmpeg, joblib's helpers) until both
-        # workers have started an ffmpeg.
+        # Record every descendant (workers, their ffmpeg, joblib's helpers, the guards)
+        # until each worker (or the process itself, with n_jobs=1) has started an ffmpeg.
         decoding = set()
         for _ in range(1200):
             for p in parent.children(recursive=True):
@@ -54,11 +55,11 @@ def test_sigkill_of_the_parent_leaves_no_worker_or_ffmpeg(tmp_path):
                         decoding.add(p.ppid())
                 except psutil.NoSuchProcess:
                     pass
-            if len(decoding - {child.pid}) >= 2:
+            if (len(decoding - {child.pid}) >= 2) if n_jobs == 2 else (child.pid in decoding):
                 break
             time.sleep(0.05)
         else:
-            pytest.fail(f"the sampler never ran ffmpeg in two workers: {decoding}")
+            pytest.fail(f"the sampler never ran ffmpeg in its workers: {decoding}")
         assert child.poll() is None
         os.kill(child.pid, signal.SIGKILL)
         child.wait()
