@@ -83,9 +83,20 @@ def clean_stderr(text):
     return _ADDRESS.sub("", text)
 
 
-def _tail(lines):
-    text = "\n".join(clean_stderr(line.rstrip()) for line in lines if line.strip())
-    return text
+_REPEATED = re.compile(r"^\s*Last message repeated \d+ times?\s*$")
+
+
+def _tail(lines, n=_STDERR_LINES):
+    """Up to ``n`` of ffmpeg's error lines, the same on every run over the same input.
+
+    Threaded decoders report errors in an order (and "Last message repeated N
+    times" counts) that vary from run to run, and each line names its context
+    by a memory address. The distinct lines, without addresses and repeat
+    counts, sorted, are quoted instead.
+    """
+    distinct = {clean_stderr(line.rstrip()) for line in lines
+                if line.strip() and not _REPEATED.match(line)}
+    return "\n".join(sorted(distinct)[:n])
 
 
 def ffmpeg_command(args):
@@ -290,11 +301,15 @@ class FFmpegProcess:
         return code
 
     def stderr_tail(self, n=_STDERR_LINES):
-        """The last ``n`` error lines ffmpeg wrote (all of stderr unless level-tagged)."""
+        """Up to ``n`` distinct error lines ffmpeg wrote (all of stderr unless level-tagged).
+
+        Sorted and without memory addresses, so that messages quoting them are
+        the same on every run (see :func:`_tail`).
+        """
         lines = list(self.stderr_lines)
         if self._tagged:
             lines = [_ERROR_TAG.sub("", line, count=1) for line in lines if _ERROR_TAG.search(line)]
-        return _tail(lines[-n:])
+        return _tail(lines, n)
 
     def error(self, reason, what="decode"):
         tail = self.stderr_tail()
@@ -329,6 +344,6 @@ def run_ffmpeg(args, *, path, input_bytes=None, what="decode"):
     proc = run_process(ffmpeg_command(args), input=input_bytes)
     stderr = proc.stderr.decode("utf-8", "replace")
     if proc.returncode != 0:
-        tail = _tail(stderr.splitlines()[-_STDERR_LINES:])
+        tail = _tail(stderr.splitlines())
         raise MediaError(f"Could not {what} '{path}': ffmpeg failed (ffmpeg: {tail})", path, tail)
     return proc.stdout, stderr
