@@ -303,14 +303,6 @@ def read_frames(path, *, n_frames=None, fps=None, times=None, max_frames=None, s
         :class:`~skemotion.exceptions.MediaError`. When frames asked for are
         missing, errors always raise.
 
-    Notes
-    -----
-    Times (``n_frames`` bins, ``times``, ``fps`` ticks) count from the start
-    of the video stream, and ``n_frames`` spans the video stream, not the
-    container: a clip whose audio starts earlier or ends later than its video
-    (FLV files whose video starts late, audio tracks that run on) is sampled
-    over its video alone, the same way in every ``seek`` mode.
-
     Returns
     -------
     frames : ndarray of shape (n_frames, height, width, channels), dtype=uint8
@@ -320,11 +312,26 @@ def read_frames(path, *, n_frames=None, fps=None, times=None, max_frames=None, s
     FileNotFoundError
         If the file does not exist.
     MediaError
-        If it is empty, corrupt, has no video stream, or no frame decodes; also
-        when ffmpeg reports errors (a truncated or damaged file) while decoding
-        the frames asked for, even if it decoded some.
+        If it is empty, not a regular file, corrupt, has no video stream, or
+        no frame decodes; when ffmpeg reports errors (a truncated or damaged
+        file) and frames asked for are missing, even if it decoded some; and,
+        with ``on_damage="raise"``, when it reports errors at all.
     ValueError
         For invalid arguments.
+
+    Warns
+    -----
+    MediaWarning
+        With ``on_damage="warn"``, when ffmpeg reports errors but returns every
+        frame asked for.
+
+    Notes
+    -----
+    Times (``n_frames`` bins, ``times``, ``fps`` ticks) count from the start
+    of the video stream, and ``n_frames`` spans the video stream, not the
+    container: a clip whose audio starts earlier or ends later than its video
+    (FLV files whose video starts late, audio tracks that run on) is sampled
+    over its video alone, the same way in every ``seek`` mode.
 
     Examples
     --------
