@@ -142,7 +142,7 @@ for line in sys.stdin.buffer:
         pids.discard(pid)
 for pid in pids:
     try:
-        os.kill(pid, signal.SIGKILL)
+        os.kill(pid, getattr(signal, "SIGKILL", signal.SIGTERM))
     except OSError:
         pass
 """
@@ -239,7 +239,7 @@ def watch_parent(parent, interval=0.2):
 
         while os.getppid() == parent:
             time.sleep(interval)
-        os.kill(os.getpid(), signal.SIGKILL)
+        os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
 
     threading.Thread(target=watch, name="skemotion-watch-parent", daemon=True).start()
 
