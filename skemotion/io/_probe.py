@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from ..exceptions import MediaError
-from ._ffmpeg import check_media_file, ffmpeg_exe
+from ._ffmpeg import check_media_file, clean_stderr, ffmpeg_command, run_process
 from ._fragment import parse_fragment
 
 __all__ = ["MediaInfo", "probe"]
@@ -156,7 +156,7 @@ def _parse_header(text):
 def _count_frames(path, start, end):
     import subprocess
 
-    args = [ffmpeg_exe(), "-hide_banner", "-nostdin"]
+    args = []
     if start:
         args += ["-ss", f"{start:.6f}"]
     if end is not None:
@@ -165,7 +165,7 @@ def _count_frames(path, start, end):
     # because copy cuts on key frames.
     codec = ["-c:v", "copy"] if not start and end is None else []
     args += ["-i", path, "-map", "0:v:0", *codec, "-f", "null", "-"]
-    proc = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    proc = run_process(ffmpeg_command(args), stdout=subprocess.DEVNULL)
     counts = _FRAME_COUNT.findall(proc.stderr.decode("utf-8", "replace"))
     return int(counts[-1]) if counts else 0
 
@@ -175,13 +175,59 @@ def _header(file_path, mtime_ns, size):
     """ffmpeg's description of a file, cached per (path, modification time, size)."""
     import subprocess
 
-    proc = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", file_path],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        check=False,
-    )
+    proc = run_process(ffmpeg_command(["-i", file_path]), stdout=subprocess.DEVNULL)
     return proc.stderr.decode("utf-8", "replace")
+
+
+_TIME_BASE = re.compile(r"^#tb 0: (\d+)/(\d+)", re.MULTILINE)
+_DISCARD = 0x4  # AV_PKT_FLAG_DISCARD: a packet the demuxer marks as not to be shown
+
+
+@functools.lru_cache(maxsize=4096)
+def _video_span_cached(file_path, mtime_ns, size):
+    # A stream copy of the first video stream into framecrc lists each packet's
+    # pts and duration: demuxing only, no decoding.
+    proc = run_process(
+        ffmpeg_command(["-loglevel", "error", "-i", file_path, "-map", "0:v:0", "-c", "copy",
+                        "-f", "framecrc", "-"]),
+    )
+    if proc.returncode != 0 or proc.stderr.strip():
+        return None  # damaged or truncated: the packets listed are not the stream's span
+    text = proc.stdout.decode("utf-8", "replace")
+    tb = _TIME_BASE.search(text)
+    if tb is None:
+        return None
+    first = last = None
+    for line in text.splitlines():
+        if line.startswith("#"):
+            continue
+        fields = [f.strip() for f in line.split(",")]
+        try:
+            pts, duration = int(fields[2]), int(fields[3])
+        except (IndexError, ValueError):
+            continue
+        flags = next((f for f in fields[6:] if f.startswith("F=")), None)
+        if pts < -(2**62) or (flags and int(flags[2:], 16) & _DISCARD):
+            continue
+        first = pts if first is None else min(first, pts)
+        last = pts + duration if last is None else max(last, pts + duration)
+    if first is None:
+        return None
+    scale = int(tb.group(1)) / int(tb.group(2))
+    return first * scale, last * scale
+
+
+def _video_span(file_path):
+    """``(start, end)`` in seconds of the first video stream, from the container's start.
+
+    The container's duration covers all streams: a clip whose audio outlasts
+    its video, or whose video starts late (FLV, MPEG-TS), has a video stream
+    shorter than the file. ``None`` when the packets cannot be listed, or
+    ffmpeg reported errors while listing them (a damaged or truncated file,
+    whose readers then report the damage themselves).
+    """
+    stat = os.stat(file_path)
+    return _video_span_cached(file_path, stat.st_mtime_ns, stat.st_size)
 
 
 def _container(file_path):
@@ -234,7 +280,7 @@ def probe(path, *, count_frames=False):
     stat = os.stat(file_path)
     text = _header(file_path, stat.st_mtime_ns, stat.st_size)
     if "Input #0" not in text:
-        tail = "\n".join(text.strip().splitlines()[-6:])
+        tail = clean_stderr("\n".join(text.strip().splitlines()[-6:]))
         raise MediaError(
             f"Could not decode '{file_path}': not a readable media file (ffmpeg: {tail})",
             file_path,

@@ -17,7 +17,7 @@ from ..exceptions import MediaError, MediaWarning
 from ..utils._validation import Interval, Options, validate_params
 from ._ffmpeg import FFmpegProcess, check_media_file
 from ._fragment import parse_fragment
-from ._probe import _container, probe
+from ._probe import _container, _video_span, probe
 from ._soundfile import read_audio_soundfile
 
 __all__ = ["iter_frames", "read_frames", "read_audio"]
@@ -71,17 +71,24 @@ def _input_args(file_path, seg_start, seg_end):
     return [*args, "-i", file_path]
 
 
-def _stream(display, args, frame_shape, limit):
+def _stream(display, args, frame_shape, limit, *, expected=None, target=None, on_damage="warn",
+            notes=None):
     """Yield up to ``limit`` frames of ``frame_shape`` from one ffmpeg run.
 
     The process lives inside the generator: closing the generator early, or an
-    exception in the consumer, kills and reaps it. When ffmpeg ends on its own,
-    a non-zero exit or any error it reported (``-loglevel error``: a truncated
-    or damaged file decodes up to the damage and then stops, usually with exit
-    code 0) raises :class:`MediaError`, even after frames were yielded: the
-    frames are then not all the file holds.
+    exception in the consumer, kills and reaps it. Whenever the reader stops on
+    its own (``limit`` frames read, which ``-frames:v`` in ``args`` makes
+    ffmpeg stop at too, or the end of the stream), it waits for ffmpeg's exit
+    and looks at the errors ffmpeg reported (``-loglevel error``: a truncated
+    or damaged file decodes up to the damage, or conceals it, usually with exit
+    code 0), even after frames were yielded: see :func:`_check_clean_end`.
+    ``expected`` is how many frames make the result complete (``limit`` when
+    ``None`` and a limit is set; a decode to the end of the file has no
+    count it could check). ``target`` names what was decoded, for messages;
+    ``notes``, a list, collects the warning instead of issuing it.
     """
     frame_bytes = int(np.prod(frame_shape))
+    expected = limit if expected is None else expected
     n = 0
     with FFmpegProcess(args, path=display) as proc:
         while limit is None or n < limit:
@@ -91,47 +98,65 @@ def _stream(display, args, frame_shape, limit):
             n += 1
             yield np.frombuffer(buf, np.uint8).reshape(frame_shape)
         if limit is not None and n >= limit:
-            return  # stopping early is our choice, not an ffmpeg failure
+            proc.read_all()  # -frames:v: ffmpeg stops by itself; nothing more should come
         code = proc.finish()
         if code != 0 and n == 0:
             if "matches no streams" in proc.stderr_tail():
                 raise proc.error("no video stream")
             raise proc.error("ffmpeg failed")
-        _check_clean_end(proc, code, f"{n} frames")
+        complete = expected is not None and n >= expected
+        _check_clean_end(proc, code, n, target=target, complete=complete, on_damage=on_damage,
+                         notes=notes)
         if n == 0:
             raise MediaError(f"Could not decode '{display}': no frame decoded.", display)
 
 
-def _check_clean_end(proc, code, decoded, what="decode", complete=False):
-    """Raise if ffmpeg, having run to the end, failed or reported errors on the way.
+def _check_clean_end(proc, code, n, *, unit="frames", target=None, what="decode", complete=False,
+                     on_damage="warn", notes=None, stacklevel=4):
+    """Raise or warn if ffmpeg, having stopped, failed or reported errors on the way.
 
-    ``complete`` says the caller got everything it asked for: errors are then
-    glitches ffmpeg concealed (common in streams cut from broadcasts or web
-    video) and give a :class:`MediaWarning` naming the file instead.
+    ``n`` items (``unit``) arrived. Without ``complete`` (fewer than asked for,
+    or a decode to the end whose count cannot be checked) errors raise
+    :class:`MediaError`: the items are not all the file holds. With
+    ``complete`` the caller got everything it asked for, but ffmpeg reported
+    errors while producing it (a glitch it concealed, common in streams cut
+    from broadcasts or web video, or damage that changed what was decoded):
+    ``on_damage="warn"`` gives a :class:`MediaWarning` naming the file,
+    ``"raise"`` a :class:`MediaError`.
     """
     if code != 0:
-        raise proc.error(f"ffmpeg failed after {decoded} (exit code {code})", what=what)
+        raise proc.error(f"ffmpeg failed (exit code {code}) while decoding {target or 'it'} "
+                         f"({n} {unit} decoded)", what=what)
     tail = proc.stderr_tail()
     if not tail:
         return
-    if complete:
-        warnings.warn(
-            f"ffmpeg reported errors while it read '{proc.path}' but returned all {decoded} "
-            f"asked for; check the file if results look wrong. ffmpeg said:\n{tail}",
-            MediaWarning,
-            stacklevel=4,
+    if not complete:
+        raise proc.error(
+            f"the file is truncated or damaged; ffmpeg reported errors while decoding "
+            f"{target or 'it'} ({n} {unit} decoded)",
+            what=what,
         )
-        return
-    raise proc.error(
-        f"the file is truncated or damaged; ffmpeg stopped with errors after {decoded}", what=what
+    target = target or f"{n} {unit}"
+    if on_damage == "raise":
+        raise proc.error(
+            f"ffmpeg reported errors while decoding {target}, so they may differ from the file's "
+            "content (on_damage='raise')",
+            what=what,
+        )
+    warnings.warn(
+        f"ffmpeg reported errors while it read '{proc.path}' but returned all {target} "
+        f"asked for; they may differ from the file's content (pass on_damage='raise' to "
+        f"make this an error). ffmpeg said:\n{tail}",
+        MediaWarning,
+        stacklevel=stacklevel,
     )
 
 
-def _decode(file_path, display, args, frame_shape, limit):
-    return list(_stream(display, args, frame_shape, limit))
+def _decode(file_path, display, args, frame_shape, limit, **kwargs):
+    return list(_stream(display, args, frame_shape, limit, **kwargs))
 
 
-def _seek_one(file_path, display, t, filters, frame_shape, mode, shown):
+def _seek_one(file_path, display, t, filters, frame_shape, mode, shown, on_damage="warn", notes=None):
     """The frame for time ``t`` (seconds in the file) by seeking, without decoding the rest.
 
     ``mode="keyframe"`` decodes the key frame at or before ``t`` alone (one frame
@@ -151,16 +176,44 @@ def _seek_one(file_path, display, t, filters, frame_shape, mode, shown):
         vf = ["trim=end=0.001", "select='lte(t,0.000001)'", *filters]
     else:
         pre, vf, limit = ["-ss", f"{t:.6f}"], filters, 1
-    args = ["-loglevel", "error", *pre, "-i", file_path, "-map", "0:v:0",
+    what = "key frame at or before" if mode == "keyframe" else (
+        "frame shown at" if shown else "first frame at or after")
+    kwargs = {"target": f"the {what} t={t:.3f} s", "on_damage": on_damage, "notes": notes}
+    frame = _take_last(display, _seek_args(file_path, pre, vf, limit), frame_shape, limit, **kwargs)
+    if frame is None:
+        # Some demuxers cannot seek near the start or in damaged regions (FLV without
+        # an index: "could not seek to position"), and ffmpeg then decodes nothing.
+        # Decode from the start instead, selecting by the same time (timestamps then
+        # count from the container's start, as t does).
+        skip = ["-skip_frame", "nokey"] if mode == "keyframe" else []
+        if mode == "keyframe" or shown:
+            vf, limit = [f"trim=end={t + 0.001:.6f}", f"select='lte(t,{t + 1e-6:.6f})'", *filters], None
+        else:
+            vf, limit = [f"select='gte(t,{t - 1e-6:.6f})'", *filters], 1
+        frame = _take_last(display, _seek_args(file_path, skip, vf, limit), frame_shape, limit, **kwargs)
+    return [] if frame is None else [frame]
+
+
+def _seek_args(file_path, pre, vf, limit):
+    return ["-loglevel", "error", *pre, "-i", file_path, "-map", "0:v:0",
             *(["-frames:v", "1"] if limit else []), "-vf", ",".join(vf), "-fps_mode", "passthrough",
             "-f", "rawvideo", "-"]
+
+
+def _take_last(display, args, frame_shape, limit, **kwargs):
+    """The last frame one ffmpeg run yields, or None when it decodes none (without errors)."""
     last = None
-    for frame in _stream(display, args, frame_shape, limit):
-        last = frame  # keep only the latest: the one shown at t when the stream ends
-    return [] if last is None else [last.copy()]
+    try:
+        for frame in _stream(display, args, frame_shape, limit, expected=1, **kwargs):
+            last = frame  # keep only the latest: the one shown at t when the stream ends
+    except MediaError as exc:
+        if last is None and str(exc).endswith("no frame decoded."):
+            return None
+        raise
+    return None if last is None else last.copy()
 
 
-def _read_at_times(file_path, display, times, seg_start, seg_end, filters, frame_shape):
+def _read_at_times(file_path, display, times, seg_start, seg_end, filters, frame_shape, on_damage="warn"):
     """One pass selecting the first frame at or after each time.
 
     A stateful ``select`` expression (``st``/``ld`` keep the previous frame's
@@ -186,10 +239,12 @@ def _read_at_times(file_path, display, times, seg_start, seg_end, filters, frame
         stamps = [float(m) for m in _PTS_TIME.findall("".join(proc.stderr_lines))]
         if code != 0 and not frames:
             raise proc.error("ffmpeg failed")
-        _check_clean_end(proc, code, f"{len(frames)} selected frames")
+        idx = np.searchsorted(np.asarray(stamps) + 1e-6, times)
+        complete = len(stamps) == len(frames) > 0 and not np.any(idx >= len(frames))
+        _check_clean_end(proc, code, len(frames), target=f"the frames at {len(times)} times",
+                         complete=complete, on_damage=on_damage)
     if len(stamps) != len(frames):
         raise MediaError(f"Could not decode '{display}': frame times could not be read.", display)
-    idx = np.searchsorted(np.asarray(stamps) + 1e-6, times)
     if not frames or np.any(idx >= len(frames)):
         late = times[idx >= len(frames)] if frames else times
         raise MediaError(f"Could not decode '{display}': no frame at or after t={late.tolist()} s.", display)
@@ -197,7 +252,7 @@ def _read_at_times(file_path, display, times, seg_start, seg_end, filters, frame
 
 
 def read_frames(path, *, n_frames=None, fps=None, times=None, max_frames=None, size=None,
-                color="rgb", keep_aspect=False, start=None, end=None, seek="auto"):
+                color="rgb", keep_aspect=False, start=None, end=None, seek="auto", on_damage="warn"):
     """Decode frames of a video into a uint8 array, sampling and scaling inside ffmpeg.
 
     Choose at most one of ``n_frames`` (evenly spaced over the segment),
@@ -233,14 +288,21 @@ def read_frames(path, *, n_frames=None, fps=None, times=None, max_frames=None, s
         segment once (cost grows with its length; exact). ``"exact"`` (or
         ``True``) seeks to each time and decodes from the preceding key frame
         (exact; cost grows with the frames returned times the key-frame
-        interval). ``"keyframe"`` returns, for each time, the key frame at or
-        before it, decoding one frame per request (cost grows only with the
-        frames returned; each frame is up to one key-frame interval earlier
-        than asked, typically 2-10 s, never later). ``"auto"`` decodes once
-        (exact) when the segment's duration divided by the number of requested
-        frames is at most 5 s, and uses ``"keyframe"`` beyond, where such an
-        offset is small next to the spacing (e.g. 16 frames from a 10-minute
-        video).
+        interval). ``"auto"`` (exact too) decodes once when the segment's
+        duration divided by the number of requested frames is at most 5 s, and
+        seeks exactly beyond. ``"keyframe"`` is the only approximate mode, used
+        only when asked for: for each time, the key frame at or before it,
+        decoding one frame per request (cost grows only with the frames
+        returned; each frame is up to one key-frame interval earlier than
+        asked, typically 2-10 s, never later).
+    on_damage : {"warn", "raise"}, default="warn"
+        What to do when ffmpeg reports errors (a damaged or truncated file)
+        but still returns every frame asked for: those frames may then differ
+        from the file's content (concealed glitches, or damage in the frames
+        decoded). ``"warn"`` gives a :class:`~skemotion.exceptions.MediaWarning`
+        naming the file and quoting ffmpeg; ``"raise"`` a
+        :class:`~skemotion.exceptions.MediaError`. When frames asked for are
+        missing, errors always raise.
 
     Returns
     -------
@@ -251,11 +313,26 @@ def read_frames(path, *, n_frames=None, fps=None, times=None, max_frames=None, s
     FileNotFoundError
         If the file does not exist.
     MediaError
-        If it is empty, corrupt, has no video stream, or no frame decodes; also
-        when ffmpeg reports errors (a truncated or damaged file) while decoding
-        the frames asked for, even if it decoded some.
+        If it is empty, not a regular file, corrupt, has no video stream, or
+        no frame decodes; when ffmpeg reports errors (a truncated or damaged
+        file) and frames asked for are missing, even if it decoded some; and,
+        with ``on_damage="raise"``, when it reports errors at all.
     ValueError
         For invalid arguments.
+
+    Warns
+    -----
+    MediaWarning
+        With ``on_damage="warn"``, when ffmpeg reports errors but returns every
+        frame asked for.
+
+    Notes
+    -----
+    Times (``n_frames`` bins, ``times``, ``fps`` ticks) count from the start
+    of the video stream, and ``n_frames`` spans the video stream, not the
+    container: a clip whose audio starts earlier or ends later than its video
+    (FLV files whose video starts late, audio tracks that run on) is sampled
+    over its video alone, the same way in every ``seek`` mode.
 
     Examples
     --------
@@ -273,7 +350,7 @@ def read_frames(path, *, n_frames=None, fps=None, times=None, max_frames=None, s
     validate_params(
         "read_frames",
         {"n_frames": n_frames, "fps": fps, "max_frames": max_frames, "color": color,
-         "keep_aspect": keep_aspect, "seek": seek},
+         "keep_aspect": keep_aspect, "seek": seek, "on_damage": on_damage},
         {
             "n_frames": [Interval(int, 1, None, closed="left"), None],
             "fps": [Interval(float, 0, None, closed="neither"), None],
@@ -281,6 +358,7 @@ def read_frames(path, *, n_frames=None, fps=None, times=None, max_frames=None, s
             "color": [Options({"rgb", "gray"})],
             "keep_aspect": ["boolean"],
             "seek": [Options({"auto", "exact", "keyframe", True, False})],
+            "on_damage": [Options({"warn", "raise"})],
         },
     )
     if sum(x is not None for x in (n_frames, fps, times)) > 1:
@@ -306,18 +384,28 @@ def read_frames(path, *, n_frames=None, fps=None, times=None, max_frames=None, s
         spacing = duration / len(times) if duration else 0.0
         mode = "exact" if seek is True else seek
         if mode == "auto":
-            mode = "keyframe" if spacing > _SEEK_SPACING_S else False
+            mode = "exact" if spacing > _SEEK_SPACING_S else False
         if mode:
             jobs = min(len(times), os.cpu_count() or 1, 4)
+            notes = []  # one warning for the whole read, not one per seek
             with ThreadPoolExecutor(jobs) as pool:
                 results = list(pool.map(
-                    lambda t: _seek_one(file_path, display, seg_start + t, filters, frame_shape, mode,
-                                        shown=n_frames is not None),
+                    lambda t: _seek_one(file_path, display, ctx["origin"] + t, filters, frame_shape, mode,
+                                        shown=n_frames is not None, on_damage=on_damage, notes=notes),
                     times))
             frames = [r[0] if r else None for r in results]
             missing = [float(t) for t, f in zip(times, frames, strict=True) if f is None]
             if missing:
                 raise MediaError(f"Could not decode '{display}': no frame at or after t={missing} s.", display)
+            if notes:
+                warnings.warn(
+                    f"ffmpeg reported errors while it read '{display}' but returned all {len(times)} "
+                    f"frames asked for ({len(notes)} of {len(times)} seeks met errors); they may "
+                    "differ from the file's content (pass on_damage='raise' to make this an "
+                    f"error). ffmpeg said:\n{notes[0]}",
+                    MediaWarning,
+                    stacklevel=2,
+                )
             return np.stack(frames)
         if n_frames is not None:
             # fps with round=up gives tick k the last frame with pts <= k / rate;
@@ -330,20 +418,23 @@ def read_frames(path, *, n_frames=None, fps=None, times=None, max_frames=None, s
             args = ["-loglevel", "error", *_input_args(file_path, seg_start, seg_end), "-map", "0:v:0",
                     "-vf", ",".join([select, *filters]), "-frames:v", str(n_frames), "-fps_mode", "passthrough",
                     "-f", "rawvideo", "-"]
-            frames = _decode(file_path, display, args, frame_shape, n_frames)
+            frames = _decode(file_path, display, args, frame_shape, n_frames,
+                             target=f"{n_frames} evenly spaced frames", on_damage=on_damage)
             if not frames:
                 raise MediaError(f"Could not decode '{display}': no frame decoded.", display)
             # A container that overstates its duration can leave the last bins empty:
             # they show the last frame, as a player would.
             frames += [frames[-1]] * (n_frames - len(frames))
             return np.stack(frames)
-        return _read_at_times(file_path, display, times, seg_start, seg_end, filters, frame_shape)
+        return _read_at_times(file_path, display, times, seg_start, seg_end, filters, frame_shape,
+                               on_damage=on_damage)
 
-    return np.stack(_decode(file_path, display, _rate_args(ctx, fps, max_frames), frame_shape, max_frames))
+    return np.stack(_decode(file_path, display, _rate_args(ctx, fps, max_frames), frame_shape, max_frames,
+                            on_damage=on_damage))
 
 
 def iter_frames(path, *, fps=None, max_frames=None, size=None, color="rgb", keep_aspect=False,
-                start=None, end=None):
+                start=None, end=None, on_damage="warn"):
     """Stream frames one at a time, at the native rate or resampled to ``fps``.
 
     Same decoding as :func:`read_frames`, for callers that process a long video
@@ -354,7 +445,7 @@ def iter_frames(path, *, fps=None, max_frames=None, size=None, color="rgb", keep
     ----------
     path : str or os.PathLike
         Video file, optionally a ``path#t=START,END`` media fragment.
-    fps, max_frames, size, color, keep_aspect, start, end
+    fps, max_frames, size, color, keep_aspect, start, end, on_damage
         As in :func:`read_frames`.
 
     Yields
@@ -372,8 +463,10 @@ def iter_frames(path, *, fps=None, max_frames=None, size=None, color="rgb", keep
     (8, 8, 3)
     >>> frames.close()  # the ffmpeg process is killed and reaped here
     """
+    validate_params("iter_frames", {"on_damage": on_damage}, {"on_damage": [Options({"warn", "raise"})]})
     ctx = _prepare(path, size, color, keep_aspect, start, end, need_duration=False)
-    return _stream(ctx["display"], _rate_args(ctx, fps, max_frames), ctx["frame_shape"], max_frames)
+    return _stream(ctx["display"], _rate_args(ctx, fps, max_frames), ctx["frame_shape"], max_frames,
+                   on_damage=on_damage)
 
 
 def _prepare(path, size, color, keep_aspect, start, end, need_duration=True):
@@ -400,19 +493,26 @@ def _prepare(path, size, color, keep_aspect, start, end, need_duration=True):
     info = probe(file_path)
     if not info.has_video:
         raise MediaError(f"Could not decode '{display}': no video stream.", display)
-    total = info.duration
-    if total is not None and seg_start >= total:
+    # Frame times count from the video stream's own start and end: the container's
+    # span also covers audio that starts earlier or ends later than the video.
+    v_start, v_end = 0.0, info.duration
+    if info.has_audio:
+        span = _video_span(file_path)
+        if span is not None:
+            v_start, v_end = max(span[0], 0.0), span[1]
+    if v_end is not None and seg_start >= v_end:
         raise MediaError(
             f"Could not decode '{display}': the segment starts at {seg_start:g} s, after the end "
-            f"of the video ({total:g} s).",
+            f"of the video ({v_end:g} s).",
             display,
         )
-    if seg_end is not None and total is not None:
-        seg_end = min(seg_end, total)
-    duration = (seg_end if seg_end is not None else total or 0.0) - seg_start
+    origin = max(seg_start, v_start)
+    stop = v_end if seg_end is None or v_end is None else min(seg_end, v_end)
+    duration = (stop if stop is not None else 0.0) - origin
     w, h = size if size is not None else info.display_size
     return {"display": display, "file_path": file_path, "seg_start": seg_start, "seg_end": seg_end,
-            "duration": duration, "info": info, "frame_shape": (h, w, channels), "filters": filters}
+            "origin": origin, "duration": duration, "info": info, "frame_shape": (h, w, channels),
+            "filters": filters}
 
 
 def _rate_args(ctx, fps, max_frames):
@@ -518,7 +618,7 @@ def read_audio(path, sr, *, mono=True, start=None, duration=None):
         # everything asked for arrived (to within one 20 ms audio frame)
         end = seg_end if seg_end is not None else info.duration
         complete = end is not None and n_samples >= (end - seg_start - 0.02) * rate
-        _check_clean_end(proc, code, f"{n_samples} samples", what="read audio from", complete=complete)
+        _check_clean_end(proc, code, n_samples, unit="samples", what="read audio from", complete=complete)
     y = np.frombuffer(data, dtype="<f4").astype(np.float32)
     if y.size == 0:
         raise MediaError(f"Could not read audio from '{display}': no audio samples decoded.", display)

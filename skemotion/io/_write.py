@@ -5,7 +5,7 @@ import tempfile
 
 import numpy as np
 
-from ._ffmpeg import FFmpegProcess, run_ffmpeg
+from ._ffmpeg import FFmpegProcess, local_url, run_ffmpeg
 
 __all__ = ["write_video", "write_audio"]
 
@@ -127,7 +127,7 @@ def write_video(path, frames, fps, *, audio=None, sr=None, video_codec=None, aud
             if forced_sr and audio_codec is None and int(sr) != forced_sr:
                 args += ["-ar", str(forced_sr)]
         args += ["-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", *v_args]
-        args += ["-fflags", "+bitexact", "-flags:v", "+bitexact", "-flags:a", "+bitexact", path]
+        args += ["-fflags", "+bitexact", "-flags:v", "+bitexact", "-flags:a", "+bitexact", local_url(path)]
         with FFmpegProcess(args, path=path, stdin=True) as proc:
             try:
                 proc.proc.stdin.write(np.ascontiguousarray(frames).tobytes())
@@ -172,7 +172,7 @@ def write_audio(path, audio, sr):
         run_ffmpeg(
             ["-loglevel", "error", "-y", "-f", "f32le", "-ar", str(int(sr)), "-ac", str(wave.shape[0]),
              "-i", raw, "-c:a", _AUDIO_FORMATS[ext], "-fflags", "+bitexact", "-flags:a", "+bitexact",
-             path],
+             local_url(path)],
             path=path,
             what="write",
         )

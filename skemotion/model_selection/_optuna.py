@@ -13,6 +13,7 @@ is a thin layer over Optuna's core API instead: ``create_study`` /
 ``optimize`` plus scikit-learn's ``cross_validate``.
 """
 
+import os
 import time
 from numbers import Real
 
@@ -37,6 +38,99 @@ from ..utils._random import seed_int
 __all__ = ["OptunaSearch", "make_storage"]
 
 _FINISHED = ("COMPLETE", "PRUNED", "FAIL")
+# User attributes OptunaSearch sets on its trials.
+_PROCESS_ATTR = "skemotion_process"  # {"host", "pid", "started"}: who runs the trial
+_SAME_AS_ATTR = "same_as_trial"  # a candidate already complete: its result, not a rerun
+_ORPHAN_ATTR = "fail_reason"
+
+
+def _process_start(pid):
+    """Start time of process ``pid`` in clock ticks since boot (Linux), else None."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except OSError:
+        return None
+    try:
+        # Field 22; the command name (field 2) may hold spaces, so count after its ")".
+        return int(stat[stat.rindex(b")") + 2 :].split()[19])
+    except (ValueError, IndexError):
+        return None
+
+
+def _this_process():
+    import socket
+
+    pid = os.getpid()
+    return {"host": socket.gethostname(), "pid": pid, "started": _process_start(pid)}
+
+
+def _process_is_gone(owner):
+    """Whether the process recorded in ``owner`` (on this host) no longer runs.
+
+    A pid alone can be reused; where the start time is known it must match too.
+    """
+    pid = owner.get("pid")
+    if not isinstance(pid, int):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        pass  # exists, owned by another user
+    started = owner.get("started")
+    return started is not None and _process_start(pid) != started
+
+
+def _fail_orphaned_trials(study, storage):
+    """Mark FAIL the RUNNING trials whose process, on this machine, has died.
+
+    A search killed mid-trial (SIGKILL, a crash, a lost machine) leaves its
+    trial RUNNING for ever. Trials record which process runs them; at resume,
+    those of a process on this host that no longer exists (same pid and start
+    time) are failed, with the reason as user attribute ``fail_reason``.
+    Trials of other hosts are left alone: their processes cannot be checked.
+    Returns the numbers of the trials failed.
+    """
+    import socket
+
+    import optuna
+
+    host = socket.gethostname()
+    running = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,))
+    failed = []
+    study_id = None
+    for trial in running:
+        owner = trial.user_attrs.get(_PROCESS_ATTR)
+        if not owner or owner.get("host") != host or not _process_is_gone(owner):
+            continue
+        if study_id is None:
+            study_id = storage.get_study_id_from_name(study.study_name)
+        trial_id = storage.get_trial_id_from_study_id_trial_number(study_id, trial.number)
+        try:
+            storage.set_trial_user_attr(
+                trial_id, _ORPHAN_ATTR,
+                f"its process (pid {owner['pid']} on {host}) ended while the trial ran",
+            )
+            storage.set_trial_state_values(trial_id, optuna.trial.TrialState.FAIL)
+        except RuntimeError:  # another process finished or failed it meanwhile
+            continue
+        failed.append(trial.number)
+    return failed
+
+
+def _resume_seed(random_state, n_existing):
+    """The sampler seed for a study that holds ``n_existing`` trials already.
+
+    A fresh study uses ``random_state`` itself; a resumed one a seed derived
+    from it and the number of trials, so the restarted sampler does not draw
+    the first candidates again.
+    """
+    seed = seed_int(random_state)
+    if seed is None or n_existing == 0:
+        return seed
+    return int(np.random.SeedSequence([seed, n_existing]).generate_state(1)[0])
 
 
 def make_storage(storage):
@@ -281,7 +375,11 @@ class OptunaSearch(MetaEstimatorMixin, BaseEstimator):
     n_splits_ : int
         Number of CV splits.
     n_trials_run_ : int
-        Trials this call ran (others come from earlier runs or other workers).
+        Candidates this call cross-validated (others come from earlier runs or
+        other workers, or repeat a complete candidate and reuse its result).
+    orphaned_trials_ : list of int
+        Numbers of the trials left ``RUNNING`` by a dead process on this
+        machine that this call marked ``FAIL``.
 
     See Also
     --------
@@ -294,8 +392,17 @@ class OptunaSearch(MetaEstimatorMixin, BaseEstimator):
     script in each with the same ``storage`` and ``study_name`` and a
     different ``random_state``; each process runs trials until the study holds
     ``n_trials``. SQLite serialises writers; for many machines use a server
-    database (PostgreSQL). Trials of a process killed mid-trial stay
-    ``RUNNING`` in the storage and are not counted as finished.
+    database (PostgreSQL).
+
+    Resuming never runs a completed candidate again: the default sampler of a
+    study that already holds trials is seeded from ``random_state`` and the
+    number of trials (so it does not draw the first candidates again), and a
+    candidate whose parameters equal those of a complete trial takes that
+    trial's result without being fitted (user attribute ``same_as_trial``).
+    A trial left ``RUNNING`` by a process that died (SIGKILL, crash) on this
+    machine is marked ``FAIL`` when the search resumes (user attribute
+    ``fail_reason``, numbers in ``orphaned_trials_``); trials of other
+    machines are left alone.
 
     Examples
     --------
@@ -502,10 +609,24 @@ class OptunaSearch(MetaEstimatorMixin, BaseEstimator):
         names = [metric] if not self.multimetric_ else list(scorers)
 
         ran = [0]
+        owner = _this_process()
 
         def objective(trial):
-            ran[0] += 1
+            trial.set_user_attr(_PROCESS_ATTR, owner)
             candidate = _suggest(trial, self.param_distributions)
+            done = next(
+                (t for t in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
+                 if t.params == trial.params and _SAME_AS_ATTR not in t.user_attrs),
+                None,
+            )
+            if done is not None:
+                # A candidate already complete is not run again: its result is reused.
+                for key, value in done.user_attrs.items():
+                    if key != _PROCESS_ATTR:
+                        trial.set_user_attr(key, value)
+                trial.set_user_attr(_SAME_AS_ATTR, done.number)
+                return done.value
+            ran[0] += 1
             estimator = clone(self.estimator).set_params(**clone(candidate, safe=False))
             if pruning:
                 from ._pruning import OptunaPruning
@@ -540,14 +661,23 @@ class OptunaSearch(MetaEstimatorMixin, BaseEstimator):
         if self.verbose == 0:
             optuna.logging.set_verbosity(optuna.logging.WARNING)
         try:
+            storage = make_storage(self.storage)
             study = optuna.create_study(
-                storage=make_storage(self.storage),
+                storage=storage,
                 study_name=self.study_name,
                 load_if_exists=self.load_if_exists,
                 direction="maximize",
                 sampler=sampler,
                 pruner=self.pruner if pruning else optuna.pruners.NopPruner(),
             )
+            if storage is not None:
+                self.orphaned_trials_ = _fail_orphaned_trials(study, storage)
+            else:
+                self.orphaned_trials_ = []
+            if self.sampler is None and study.trials:
+                study.sampler = optuna.samplers.TPESampler(
+                    seed=_resume_seed(self.random_state, len(study.trials))
+                )
             finished = n_finished()
             remaining = None if self.n_trials is None else self.n_trials - finished
             if remaining is None or remaining > 0:

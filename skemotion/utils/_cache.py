@@ -18,7 +18,7 @@ import numpy as np
 
 __all__ = ["ClipCache", "cache_location"]
 
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2  # 2: uniform bins span the video stream; seek='auto' is exact
 
 try:  # POSIX
     import fcntl
@@ -88,11 +88,16 @@ class ClipCache:
 
         return joblib.hash((_CACHE_VERSION, array, sorted(params.items())))
 
-    def get_or_compute(self, path, params, compute):
-        """Return the cached array of ``path`` under ``params``, computing it at most once."""
-        return self.get_or_compute_key(self.key(path, params), compute)
+    def get_or_compute(self, path, params, compute, *, cacheable=None):
+        """Return the cached array of ``path`` under ``params``, computing it at most once.
 
-    def get_or_compute_key(self, key, compute):
+        ``cacheable()``, called after ``compute()``, may veto storing the
+        result: frames that came with a warning are decoded (and warned about)
+        again next time rather than served silently from the cache.
+        """
+        return self.get_or_compute_key(self.key(path, params), compute, cacheable=cacheable)
+
+    def get_or_compute_key(self, key, compute, *, cacheable=None):
         """Return the array stored under ``key``, computing and storing it at most once."""
         os.makedirs(self.directory, exist_ok=True)
         target = os.path.join(self.directory, key + ".npy")
@@ -104,6 +109,8 @@ class ClipCache:
             if frames is not None:
                 return frames
             frames = compute()
+            if cacheable is not None and not cacheable():
+                return frames
             tmp = f"{target[:-4]}.{os.getpid()}.{threading.get_ident()}.tmp.npy"
             np.save(tmp, frames)
             os.replace(tmp, target)

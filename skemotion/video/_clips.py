@@ -1,10 +1,11 @@
 """Clip helpers that change the number of samples (so they are functions, not transformers)."""
 
 import math
+import warnings
 
 import numpy as np
 
-from ..exceptions import MediaError
+from ..exceptions import MediaError, MediaWarning
 from ..utils import Interval, validate_params
 from ._paths import as_paths
 
@@ -46,12 +47,78 @@ def _probe_one(path, count_frames):
         return None, f"unreadable: {exc}"
 
 
-def filter_clips(X, y=None, groups=None, *, min_frames=1, count_frames=True, n_jobs=None):
-    """Keep the clips that have a video stream with at least ``min_frames`` frames.
+# Parameters that change how a featurizer runs, not what it accepts: one clip at a
+# time needs no pool and no output file.
+_RUN_PARAMS = {"n_jobs": None, "memmap_dir": None, "verbose": 0}
 
-    A sample-dropping step cannot be a transformer (a transformer must return
-    one row per input), so this is a function that returns the kept subset
-    together with a table of what was dropped and why. Use it once, before
+
+def _single_clip_featurizer(featurizer):
+    from sklearn.base import clone
+
+    featurizer = clone(featurizer)
+    params = featurizer.get_params(deep=True)
+    featurizer.set_params(**{
+        name: _RUN_PARAMS[name.rsplit("__", 1)[-1]]
+        for name in params
+        if name.rsplit("__", 1)[-1] in _RUN_PARAMS
+    })
+    return featurizer
+
+
+def _check_one(path, count_frames, min_frames, featurizers):
+    """(n_frames, reason or None, MediaWarning messages) for one clip."""
+    info, reason = _probe_one(path, count_frames)
+    n = np.nan
+    if info is not None:
+        if not info.has_video:
+            reason = "no video stream"
+        elif info.n_frames is None:
+            reason = "unreadable: the container gives no duration or frame rate"
+        else:
+            n = info.n_frames
+            if n < min_frames:
+                reason = f"too short: {n} frames < min_frames={min_frames}"
+    notes = []
+    if reason is None:
+        for featurizer in featurizers:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", MediaWarning)
+                try:
+                    # The featurizer's own code path, on this clip alone.
+                    featurizer.fit_transform([path])
+                except (OSError, ValueError) as exc:  # MediaError, NoFaceError, missing files
+                    reason = f"rejected by {_name(featurizer)}: {exc}"
+            for w in caught:
+                if issubclass(w.category, MediaWarning):
+                    notes.append(str(w.message))
+                else:
+                    warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+            if reason is not None:
+                break
+    return n, reason, notes
+
+
+def _name(featurizer):
+    from sklearn.pipeline import Pipeline
+
+    if isinstance(featurizer, Pipeline):
+        return "Pipeline(" + ", ".join(type(step).__name__ for _, step in featurizer.steps) + ")"
+    return type(featurizer).__name__
+
+
+def filter_clips(X, y=None, groups=None, *, featurizers=None, min_frames=1, count_frames=True,
+                 n_jobs=None):
+    """Keep the clips that the featurizers accept and that have at least ``min_frames`` frames.
+
+    The one way to drop unreadable clips before cross-validation. Each clip
+    runs through the featurizers of your pipeline exactly as they will run on
+    it later (``fit_transform`` on a clone, on that clip alone), so a kept clip
+    passes every check they make: missing, empty, truncated or damaged files
+    (with ``on_damage="raise"``), no video or audio stream, no decodable
+    frame, no face, ... A sample-dropping step cannot be a transformer (a
+    transformer must return one row per input), so this is a function that
+    returns the kept subset, with ``y`` and ``groups`` kept aligned, together
+    with a table of what was dropped and why. Use it once, before
     cross-validation.
 
     Parameters
@@ -62,13 +129,20 @@ def filter_clips(X, y=None, groups=None, *, min_frames=1, count_frames=True, n_j
         Targets, subset alongside ``X``.
     groups : array-like of shape (n_samples,), default=None
         Group labels (e.g. actor ids), subset alongside ``X``.
+    featurizers : transformer, list of transformers or None, default=None
+        The transformers that will read the clips (a :class:`FrameSampler`,
+        an audio featurizer, or a Pipeline of several, e.g. sampler and face
+        cropper), with the parameters they will have. ``None`` means
+        ``[FrameSampler()]``. Their ``n_jobs``, ``memmap_dir`` and ``verbose``
+        are ignored here (one clip at a time); checks across clips, such as
+        equal native sizes with ``FrameSampler(size=None)``, are not made.
     min_frames : int, default=1
         Minimum number of video frames a clip must have to be kept.
     count_frames : bool, default=True
         Count frames exactly (an ffmpeg stream copy per file; fragments are
         decoded) instead of estimating them from duration and frame rate.
     n_jobs : int, default=None
-        Number of joblib workers probing the files.
+        Number of joblib workers checking the clips.
 
     Returns
     -------
@@ -78,7 +152,14 @@ def filter_clips(X, y=None, groups=None, *, min_frames=1, count_frames=True, n_j
         One row per dropped clip, indexed by its position in ``X``, with
         columns ``"path"``, ``"n_frames"`` (``NaN`` when unreadable) and
         ``"reason"``: ``"missing file: …"``, ``"unreadable: …"``,
-        ``"no video stream"`` or ``"too short: 12 frames < min_frames=16"``.
+        ``"no video stream"``, ``"too short: 12 frames < min_frames=16"`` or
+        ``"rejected by FrameSampler: Could not decode …"``.
+
+    Warns
+    -----
+    MediaWarning
+        For clips kept although ffmpeg reported errors in them (the
+        featurizers' own warnings, also from worker processes).
 
     See Also
     --------
@@ -89,11 +170,13 @@ def filter_clips(X, y=None, groups=None, *, min_frames=1, count_frames=True, n_j
     --------
     >>> import tempfile
     >>> from skemotion.datasets import make_synthetic_expressions
-    >>> from skemotion.video import filter_clips
+    >>> from skemotion.video import FrameSampler, filter_clips
     >>> corpus = make_synthetic_expressions(3, tempfile.mkdtemp(), duration=0.5, fps=10,
     ...                                     size=(32, 32), with_audio=False, random_state=0)
     >>> paths = list(corpus.data) + ["missing.mp4"]
-    >>> X, y, groups, dropped = filter_clips(paths, [0, 1, 2, 3], min_frames=5)
+    >>> sampler = FrameSampler(n_frames=4, size=(16, 16))
+    >>> X, y, groups, dropped = filter_clips(paths, [0, 1, 2, 3], featurizers=sampler,
+    ...                                      min_frames=5)
     >>> len(X), y
     (3, [0, 1, 2])
     >>> dropped["reason"].str.startswith("missing file").tolist()
@@ -111,21 +194,28 @@ def filter_clips(X, y=None, groups=None, *, min_frames=1, count_frames=True, n_j
             "n_jobs": [Interval(int, None, None), None],
         },
     )
+    if featurizers is None:
+        from ._sampler import FrameSampler
+
+        featurizers = [FrameSampler()]
+    elif not isinstance(featurizers, list | tuple):
+        featurizers = [featurizers]
+    for featurizer in featurizers:
+        if not (hasattr(featurizer, "fit_transform") and hasattr(featurizer, "get_params")):
+            raise ValueError(
+                "The 'featurizers' parameter of filter_clips must be a transformer, a list of "
+                f"transformers or None. Got {featurizer!r} instead."
+            )
+    featurizers = [_single_clip_featurizer(f) for f in featurizers]
     paths = as_paths(X, "filter_clips", allow_empty=True)
     _check_lengths(paths, y, groups, "filter_clips")
-    probed = Parallel(n_jobs=n_jobs)(delayed(_probe_one)(p, count_frames) for p in paths)
+    checked = Parallel(n_jobs=n_jobs)(
+        delayed(_check_one)(p, count_frames, min_frames, featurizers) for p in paths
+    )
     kept, rows = [], []
-    for i, (path, (info, reason)) in enumerate(zip(paths, probed, strict=True)):
-        n = np.nan
-        if info is not None:
-            if not info.has_video:
-                reason = "no video stream"
-            elif info.n_frames is None:
-                reason = "unreadable: the container gives no duration or frame rate"
-            else:
-                n = info.n_frames
-                if n < min_frames:
-                    reason = f"too short: {n} frames < min_frames={min_frames}"
+    for i, (path, (n, reason, notes)) in enumerate(zip(paths, checked, strict=True)):
+        for note in notes:
+            warnings.warn(note, MediaWarning, stacklevel=2)
         if reason is None:
             kept.append(i)
         else:

@@ -4,11 +4,12 @@ import contextlib
 import math
 import os
 import uuid
+import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from ..exceptions import MediaError
+from ..exceptions import MediaError, MediaWarning
 from ..utils import Interval, Options, validate_params
 from ..utils._cache import ClipCache, cache_location
 from ..utils._output import MediaOutputMixin
@@ -47,6 +48,7 @@ def _decode(path, decode_params):
         "size": decode_params["size"],
         "color": decode_params["color"],
         "keep_aspect": decode_params["keep_aspect"],
+        "on_damage": decode_params.get("on_damage", "warn"),
     }
     if strategy == "uniform":
         frames = _io.read_frames(path, n_frames=n_frames, seek=decode_params["seek"], **common)
@@ -59,45 +61,62 @@ def _decode(path, decode_params):
     return _pad(np.asarray(frames, dtype=np.uint8), n_frames, decode_params["padding"])
 
 
-def _sample_chunk(indices, paths, decode_params, frame_shape, out, cache_dir):
+def _sample_chunk(indices, paths, decode_params, frame_shape, out, cache_dir, parent=None):
     """Decode the clips ``paths`` (positions ``indices`` of X); one joblib task.
 
     With ``out=(path, data_offset)`` each clip's frames are written at its row of
     that ``.npy`` file with plain positioned writes (no mapping, so nothing
     accumulates in this process's memory) and only the errors travel back;
-    otherwise the frames are returned.
+    otherwise the frames are returned. :class:`MediaWarning` messages travel
+    back too, so the caller sees them whichever process decoded the clip.
+    ``parent`` is the process id of the caller: when this runs in a worker
+    process, the worker then dies with it, even idle (see
+    :func:`skemotion.io._ffmpeg.watch_parent`).
     """
+    if parent is not None and parent != os.getpid():
+        from ..io._ffmpeg import watch_parent
+
+        watch_parent(parent)
     cache = ClipCache(cache_dir) if cache_dir is not None else None
     row_bytes = decode_params["n_frames"] * int(np.prod(frame_shape))
-    results, errors = [], []
+    results, errors, notes = [], [], []
     with contextlib.ExitStack() as stack:
         file = stack.enter_context(open(out[0], "r+b")) if out is not None else None
         for index, path in zip(indices, paths, strict=True):
-            try:
-                if cache is not None:
-                    frames = cache.get_or_compute(
-                        path, decode_params, lambda p=path: _decode(p, decode_params)
-                    )
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", MediaWarning)
+                try:
+                    if cache is not None:
+                        frames = cache.get_or_compute(
+                            path, decode_params, lambda p=path: _decode(p, decode_params),
+                            cacheable=lambda: not any(
+                                issubclass(w.category, MediaWarning) for w in caught),
+                        )
+                    else:
+                        frames = _decode(path, decode_params)
+                    if frames.shape[1:] != frame_shape:
+                        h, w, _ = frames.shape[1:]
+                        raise MediaError(
+                            f"Could not stack '{path}': its frames are {w}x{h} but the first clip's "
+                            f"are {frame_shape[1]}x{frame_shape[0]}; set size=(width, height) to "
+                            "resize every clip.",
+                            path,
+                        )
+                except _CLIP_ERRORS as exc:
+                    errors.append((int(index), path, exc))
+                    frames = None
+            for w in caught:
+                if issubclass(w.category, MediaWarning):
+                    notes.append(str(w.message))
                 else:
-                    frames = _decode(path, decode_params)
-                if frames.shape[1:] != frame_shape:
-                    h, w, _ = frames.shape[1:]
-                    raise MediaError(
-                        f"Could not stack '{path}': its frames are {w}x{h} but the first clip's "
-                        f"are {frame_shape[1]}x{frame_shape[0]}; set size=(width, height) to "
-                        "resize every clip.",
-                        path,
-                    )
-            except _CLIP_ERRORS as exc:
-                errors.append((int(index), path, exc))
-                frames = None
+                    warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
             if file is not None:
                 if frames is not None:
                     file.seek(out[1] + int(index) * row_bytes)
                     file.write(np.ascontiguousarray(frames, dtype=np.uint8).data)
             else:
                 results.append(frames)
-    return indices, (None if out is not None else results), errors
+    return indices, (None if out is not None else results), errors, notes
 
 
 def _raise_clip_errors(errors, n_samples):
@@ -169,18 +188,26 @@ class FrameSampler(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_
         - ``"exact"`` (or ``True``): seek to each bin centre and decode from the
           preceding key frame up to it. Exact; the cost grows with
           ``n_frames`` times the key-frame interval.
-        - ``"keyframe"``: for each bin centre, decode only the key frame at or
-          before it. The cost grows only with ``n_frames``, but each frame can
-          come from up to one key-frame interval (GOP) earlier than its bin
-          centre: 2-10 s in common encodes (x264's default is 250 frames, 8.3 s
-          at 30 fps), never later.
         - ``"auto"``: ``False`` when bin centres are at most 5 s apart
           (``duration / n_frames <= 5``, e.g. 16 frames from clips up to 80 s,
-          so exact for the clip lengths of DFEW, CREMA-D or RAVDESS),
-          ``"keyframe"`` beyond, where the offset is smaller than the spacing
-          between frames (16 frames from a 10-minute video).
+          the clip lengths of DFEW, CREMA-D or RAVDESS), ``"exact"`` beyond
+          (16 frames from a 10-minute video). Exact either way.
+        - ``"keyframe"``: the only approximate mode, used only when asked for.
+          For each bin centre, decode only the key frame at or before it. The
+          cost grows only with ``n_frames``, but each frame can come from up to
+          one key-frame interval (GOP) earlier than its bin centre: 2-10 s in
+          common encodes (x264's default is 250 frames, 8.3 s at 30 fps), never
+          later.
 
-        Use ``"exact"`` when frames of long clips must be at their bin centres.
+        Bins span the video stream (not a longer audio track) and count from
+        its first frame, in every mode.
+    on_damage : {"warn", "raise"}, default="warn"
+        What to do when ffmpeg reports errors in a clip (damaged or truncated)
+        but still returns every frame asked for: ``"warn"`` gives a
+        :class:`~skemotion.exceptions.MediaWarning` naming the clip (also from
+        worker processes), ``"raise"`` makes it a
+        :class:`~skemotion.exceptions.MediaError`, listed with the other bad
+        clips. A clip whose frames cannot all be decoded always raises.
     memmap_dir : str or os.PathLike, default=None
         If given, :meth:`transform` writes its output into a new ``.npy`` file in
         this directory (named from a hash of the paths and the parameters) and
@@ -204,7 +231,7 @@ class FrameSampler(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_
     See Also
     --------
     skemotion.io.read_frames : Decode the frames of one clip.
-    filter_clips : Drop clips that are too short, with the reasons.
+    filter_clips : Drop the clips this sampler would reject, before cross-validation.
     split_clips : Cut long clips into fragments of ``clip_frames`` frames.
     skemotion.face.FaceCropper : Crop faces from the sampled frames.
 
@@ -240,6 +267,7 @@ class FrameSampler(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_
         "keep_aspect": ["boolean"],
         "padding": [Options({"last", "zero", "loop"})],
         "seek": [Options({"auto", "exact", "keyframe"}), "boolean"],
+        "on_damage": [Options({"warn", "raise"})],
         "memmap_dir": ["path", None],
         "n_jobs": [Interval(int, None, None), None],
         "verbose": [Interval(int, 0, None, closed="left"), "boolean"],
@@ -256,6 +284,7 @@ class FrameSampler(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_
         keep_aspect=False,
         padding="last",
         seek="auto",
+        on_damage="warn",
         memmap_dir=None,
         memory=None,
         n_jobs=None,
@@ -269,6 +298,7 @@ class FrameSampler(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_
         self.keep_aspect = keep_aspect
         self.padding = padding
         self.seek = seek
+        self.on_damage = on_damage
         self.memmap_dir = memmap_dir
         self.memory = memory
         self.n_jobs = n_jobs
@@ -306,6 +336,7 @@ class FrameSampler(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_
             "color": self.color,
             "keep_aspect": bool(self.keep_aspect),
             "padding": self.padding,
+            "on_damage": self.on_damage,
             # Only "uniform" seeks: other strategies share cache entries whatever seek is.
             "seek": ("exact" if self.seek is True else self.seek)
             if self.strategy == "uniform" else None,
@@ -417,6 +448,7 @@ class FrameSampler(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_
                 frame_shape,
                 target,
                 cache_dir,
+                os.getpid(),
             )
             for s in starts
         )
@@ -424,10 +456,12 @@ class FrameSampler(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_
         with tqdm(
             total=n, desc="FrameSampler", unit="clip", disable=not self.verbose
         ) as bar:
-            for indices, frames, chunk_errors in Parallel(
+            for indices, frames, chunk_errors, notes in Parallel(
                 n_jobs=self.n_jobs, return_as="generator"
             )(tasks):
                 errors.extend(chunk_errors)
+                for note in notes:
+                    warnings.warn(note, MediaWarning, stacklevel=3)
                 if out is not None:
                     for index, clip in zip(indices, frames, strict=True):
                         if clip is not None:

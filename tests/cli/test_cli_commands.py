@@ -176,6 +176,11 @@ def test_search_persists_and_resumes(evaluated, tmp_path):
     assert "complete trials" not in help_text and "pruned or failed" in " ".join(help_text.split())
     trials = pd.read_csv(tmp_path / "trials.csv")
     assert len(trials) == 4 and "params_model__C" in trials
+    # The resumed run drew new candidates; a repeat would reuse a result, never refit.
+    params = trials[[c for c in trials if c.startswith("params_")]].astype(str)
+    repeats = params.duplicated()
+    if repeats.any():
+        assert trials.loc[repeats, "user_attrs_same_as_trial"].notna().all()
     assert "best_params" in json.loads((tmp_path / "best_params.json").read_text())
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import psutil
 import pytest
 
-from skemotion.exceptions import MediaError
+from skemotion.exceptions import MediaError, MediaWarning
 from skemotion.io import (
     ffmpeg_exe,
     iter_frames,
@@ -383,7 +383,7 @@ def truncated(media_dir, clips):
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{}, {"size": (16, 16)}, {"n_frames": 8}, {"fps": 10.0}, {"times": [0.1, 0.3]}],
+    [{}, {"size": (16, 16)}, {"n_frames": 8}, {"fps": 10.0}, {"times": [0.1, 0.3, 0.9]}],
     ids=["native", "native-sized", "n_frames", "fps", "times"],
 )
 @pytest.mark.parametrize("ext", [".flv", ".webm", ".mp4"])
@@ -391,7 +391,7 @@ def test_truncated_file_raises_after_partial_decode(truncated, ext, kwargs):
     """Check that a file cut mid-stream raises MediaError naming it and quoting ffmpeg,
     although ffmpeg decodes its first half and exits with code 0."""
     path = truncated[ext]
-    msg = f"Could not decode '{path}': the file is truncated or damaged; ffmpeg stopped with errors after"
+    msg = f"Could not decode '{path}': the file is truncated or damaged; ffmpeg reported errors while decoding"
     with pytest.raises(MediaError, match=re.escape(msg)) as err:
         read_frames(path, **kwargs)
     assert "(ffmpeg: " in str(err.value) and err.value.stderr
@@ -408,7 +408,21 @@ def test_truncated_file_streams_then_raises(truncated):
         for frame in iter_frames(path):
             seen.append(frame)
     assert 0 < len(seen) < 25 and levels(np.stack(seen)) == list(range(len(seen)))
-    assert levels(read_frames(path, max_frames=3)) == [0, 1, 2]
+    # ffmpeg reads ahead to the cut: the 3 frames are intact, and the errors are announced.
+    with pytest.warns(MediaWarning, match=re.escape(f"ffmpeg reported errors while it read '{path}'")):
+        assert levels(read_frames(path, max_frames=3)) == [0, 1, 2]
+
+
+@pytest.mark.parametrize("ext", [".flv", ".webm", ".mp4"])
+def test_truncated_file_with_every_time_present_warns_or_raises(truncated, ext):
+    """Check that times that all lie before the cut return their exact frames with a
+    MediaWarning quoting ffmpeg, and a MediaError with on_damage="raise"."""
+    path = truncated[ext]
+    with pytest.warns(MediaWarning, match=re.escape(f"ffmpeg reported errors while it read '{path}'")):
+        assert levels(read_frames(path, times=[0.1, 0.3])) == [3, 8]
+    msg = f"Could not decode '{path}': ffmpeg reported errors while decoding the frames at 2 times"
+    with pytest.raises(MediaError, match=re.escape(msg)):
+        read_frames(path, times=[0.1, 0.3], on_damage="raise")
 
 
 @pytest.mark.parametrize("ext", [".flv", ".webm"])

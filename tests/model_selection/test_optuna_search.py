@@ -1,5 +1,6 @@
 """Tests for OptunaSearch: search space, scoring, routing, resume and pruning."""
 
+import os
 import re
 
 import numpy as np
@@ -190,7 +191,10 @@ def test_groups_are_routed_to_a_requesting_estimator(regression_data):
         est = GroupRecorder().set_fit_request(groups=True)
         search = OptunaSearch(est, lambda trial: {}, cv=GroupKFold(4), n_trials=2)
         search.fit(X, y, groups=groups)
-    assert len(GroupRecorder.log) == 2 * 4 + 1  # 2 trials x 4 folds + refit
+    # 1 trial x 4 folds + refit: the second trial repeats the (empty) candidate of the
+    # first, complete, and reuses its result instead of fitting again.
+    assert len(GroupRecorder.log) == 1 * 4 + 1
+    assert search.study_.trials[1].user_attrs["same_as_trial"] == 0
     for seen_x, seen_groups in GroupRecorder.log:
         np.testing.assert_array_equal(seen_x, seen_groups)
     # declined: the estimator does not get groups but the splitter still does
@@ -505,3 +509,90 @@ def test_search_over_sampler_face_audio_and_model_parameters(tiny_corpus):
     )
     pred = search.predict(paths[:5])
     assert pred.shape == (5,) and set(pred) <= set(y)
+
+
+def test_resume_with_the_same_random_state_runs_no_candidate_again(regression_data, tmp_path):
+    """Check that a search resumed with the same random_state does not draw its first
+    candidates again (it used to: trials 3-5 equalled trials 0-2)."""
+    X, y, groups = regression_data
+    url = f"sqlite:///{tmp_path / 'search.db'}"
+    kwargs = dict(scoring="ccc", cv=GroupKFold(2), storage=url, study_name="s", random_state=0,
+                  refit=False)
+    OptunaSearch(make_pipeline(StandardScaler(), Ridge()), _space(), n_trials=3, **kwargs).fit(
+        X, y, groups=groups)
+    search = OptunaSearch(make_pipeline(StandardScaler(), Ridge()), _space(), n_trials=6, **kwargs)
+    search.fit(X, y, groups=groups)
+    params = [t.params["ridge__alpha"] for t in search.study_.trials]
+    assert len(params) == 6 and len(set(params)) == 6
+    assert search.n_trials_run_ == 3
+
+
+class FitCounter(RegressorMixin, BaseEstimator):
+    """Predicts the training mean times ``scale``; counts its fits."""
+
+    fits = 0
+
+    def __init__(self, scale=1.0):
+        self.scale = scale
+
+    def fit(self, X, y):
+        FitCounter.fits += 1
+        self.mean_ = float(np.mean(y))
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.mean_ * self.scale)
+
+
+def test_a_complete_candidate_is_never_fitted_again(regression_data):
+    """Check that a candidate equal to a complete trial's reuses its result: with two
+    possible candidates, eight trials fit only two candidates."""
+    X, y, groups = regression_data
+    FitCounter.fits = 0
+    search = OptunaSearch(FitCounter(), {"scale": CategoricalDistribution([0.5, 1.0])},
+                          scoring="r2", cv=GroupKFold(2), n_trials=8, random_state=0, refit=False)
+    search.fit(X, y, groups=groups)
+    distinct = {t.params["scale"] for t in search.study_.trials}
+    assert search.n_trials_run_ == len(distinct) <= 2
+    assert FitCounter.fits == 2 * len(distinct)
+    by_scale = {}
+    for t in search.study_.trials:
+        by_scale.setdefault(t.params["scale"], []).append(t)
+    for trials in by_scale.values():
+        first, *repeats = trials
+        assert "same_as_trial" not in first.user_attrs
+        assert all(r.user_attrs["same_as_trial"] == first.number and r.value == first.value
+                   for r in repeats)
+
+
+def test_trials_of_a_dead_process_are_failed_at_resume(regression_data, tmp_path):
+    """Check that at resume a RUNNING trial whose process on this machine has ended is
+    marked FAIL with the reason, while a trial of another machine and one of a live
+    process stay RUNNING."""
+    import socket
+    import subprocess
+    import sys
+
+    from skemotion.model_selection import make_storage
+
+    X, y, groups = regression_data
+    url = f"sqlite:///{tmp_path / 'search.db'}"
+    study = optuna.create_study(storage=make_storage(url), study_name="s", direction="maximize")
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    host = socket.gethostname()
+    owners = [{"host": host, "pid": dead.pid, "started": None},
+              {"host": "another-machine", "pid": dead.pid, "started": None},
+              {"host": host, "pid": os.getpid(), "started": None}]
+    for owner in owners:
+        study.ask().set_user_attr("skemotion_process", owner)
+    search = OptunaSearch(make_pipeline(StandardScaler(), Ridge()), _space(), scoring="ccc",
+                          cv=GroupKFold(2), n_trials=4, storage=url, study_name="s",
+                          random_state=0, refit=False).fit(X, y, groups=groups)
+    assert search.orphaned_trials_ == [0]
+    trials = search.study_.trials
+    assert [t.state.name for t in trials[:3]] == ["FAIL", "RUNNING", "RUNNING"]
+    assert trials[0].user_attrs["fail_reason"] == (
+        f"its process (pid {dead.pid} on {host}) ended while the trial ran")
+    # FAIL counts as finished: 1 failed + 3 complete = n_trials
+    assert search.n_trials_run_ == 3 and len(search.cv_results_["params"]) == 4

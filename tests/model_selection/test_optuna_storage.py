@@ -233,8 +233,14 @@ def test_search_killed_with_sigkill_resumes(tmp_path):
         f"the study now holds {len(after)} complete trials"
     )
     assert all(after[k] == v for k, v in before.items())  # nothing finished was lost
-    assert len(after) == 12 and search.n_trials_run_ == 12 - len(before)
-    # the trial that was running when killed stays RUNNING and is not counted
+    # the trial that was running when killed is marked FAIL at resume (its process is
+    # gone), counts as finished, and no trial is left RUNNING
     states = [t.state for t in search.study_.trials]
-    assert states.count(optuna.trial.TrialState.RUNNING) <= 1
-    assert set(search.cv_results_["trial_number"]) == set(after)
+    assert states.count(optuna.trial.TrialState.RUNNING) == 0
+    failed = search.orphaned_trials_
+    assert len(failed) <= 1 and states.count(optuna.trial.TrialState.FAIL) == len(failed)
+    assert len(after) == 12 - len(failed) and search.n_trials_run_ == 12 - len(before) - len(failed)
+    assert set(search.cv_results_["trial_number"]) == set(after) | set(failed)
+    # no complete candidate was run again
+    params = [t.params["alpha"] for t in search.study_.get_trials(states=complete_state)]
+    assert len(set(params)) == len(params)

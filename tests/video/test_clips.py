@@ -186,3 +186,69 @@ def test_docstring_parameters_match(func):
     for param in FunctionDoc(func)["Parameters"]:
         documented += [name.strip() for name in param.name.split(",")]
     assert documented == list(inspect.signature(func).parameters)
+
+
+@pytest.fixture(scope="module")
+def clips_probe_accepts(tmp_path_factory):
+    """Clips that probe reads but FrameSampler rejects: cut in half, damaged mid-file,
+    and with 1000 coded bytes zeroed after the first frames."""
+    from skemotion.io import write_video
+
+    d = tmp_path_factory.mktemp("rejected")
+    frames = np.broadcast_to((np.arange(40) * 6).astype(np.uint8)[:, None, None, None],
+                             (40, 32, 32, 3)).copy()
+    frames[:, :8, :8] = np.random.default_rng(0).integers(0, 255, (40, 8, 8, 3))
+    webm, mp4 = d / "whole.webm", d / "whole.mp4"
+    write_video(webm, frames, fps=20)
+    write_video(mp4, frames, fps=20)
+    out = {}
+    data = webm.read_bytes()
+    out["cut"] = d / "cut.webm"
+    out["cut"].write_bytes(data[: len(data) // 2])
+    data = bytearray(mp4.read_bytes())
+    for i in range(len(data) // 2, len(data) // 2 + 300, 7):
+        data[i] ^= 0xFF
+    out["damaged"] = d / "damaged.mp4"
+    out["damaged"].write_bytes(bytes(data))
+    data = bytearray(mp4.read_bytes())
+    start = data.index(b"mdat") + 1500
+    data[start : start + 1000] = bytes(1000)
+    out["zeroed"] = d / "zeroed.mp4"
+    out["zeroed"].write_bytes(bytes(data))
+    return {k: str(v) for k, v in out.items()}
+
+
+def test_filter_clips_applies_the_featurizers_own_checks(ramp_clip, clips_probe_accepts):
+    """Check that filter_clips drops exactly the clips the given FrameSampler rejects,
+    with the sampler's own message, keeps y and groups aligned, and that the sampler
+    then accepts every kept clip."""
+    bad = clips_probe_accepts
+    sampler = FrameSampler(n_frames=8, size=(16, 16), on_damage="raise")
+    X = [ramp_clip, bad["cut"], ramp_clip + "#t=0,1", bad["damaged"], bad["zeroed"]]
+    y = np.array([10, 11, 12, 13, 14])
+    groups = ["a", "b", "c", "d", "e"]
+    for path in X[1:2] + X[3:]:  # the probe-based filter kept these (issue 18)
+        assert filter_clips([path], featurizers=[])[3].empty
+    X_kept, y_kept, groups_kept, dropped = filter_clips(X, y, groups, featurizers=sampler, n_jobs=2)
+    assert X_kept == [ramp_clip, ramp_clip + "#t=0,1"]
+    np.testing.assert_array_equal(y_kept, [10, 12])
+    assert groups_kept == ["a", "c"]
+    assert list(dropped.index) == [1, 3, 4]
+    for i in dropped.index:
+        with pytest.raises(MediaError) as err:
+            sampler.fit_transform([X[i]])
+        assert dropped.loc[i, "reason"] == f"rejected by FrameSampler: {err.value}"
+    assert sampler.fit_transform(X_kept).shape == (2, 8, 16, 16, 3)
+
+
+def test_filter_clips_default_featurizer_and_bad_featurizers(ramp_clip, clips_probe_accepts):
+    """Check that featurizers=None checks with FrameSampler() and that a non-transformer
+    is refused."""
+    X_kept, _, _, dropped = filter_clips([ramp_clip, clips_probe_accepts["cut"]])
+    assert X_kept == [ramp_clip]
+    assert dropped.loc[1, "reason"].startswith(
+        f"rejected by FrameSampler: Could not decode '{clips_probe_accepts['cut']}'")
+    msg = ("The 'featurizers' parameter of filter_clips must be a transformer, a list of "
+           "transformers or None. Got 'FrameSampler' instead.")
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        filter_clips([ramp_clip], featurizers="FrameSampler")

@@ -149,9 +149,10 @@ def long_gop_clip(tmp_path_factory):
 @pytest.mark.parametrize(
     "seek, expected",
     [
-        # Bin centres 3 s and 9 s: 6 s apart, so "auto" seeks to key frames, and the
-        # only key frame is frame 0.
-        ("auto", [0, 0]),
+        # Bin centres 3 s and 9 s: 6 s apart, so "auto" seeks exactly (it used to
+        # return key frames there, silently). Only "keyframe", asked for, returns the
+        # only key frame, frame 0.
+        ("auto", [3, 9]),
         ("keyframe", [0, 0]),
         ("exact", [3, 9]),
         (True, [3, 9]),
@@ -197,6 +198,51 @@ def test_truncated_clip_raises_instead_of_padding(ramp_clip, tmp_path):
         with pytest.raises(MediaError, match=re.escape(msg)) as err:
             FrameSampler(**params, **SMALL).fit_transform([ramp_clip, str(cut)])
         assert err.value.path == str(cut)
+
+
+@pytest.fixture(scope="module")
+def damaged_clip(tmp_path_factory):
+    """80 ramp frames with bytes damaged mid-file: ffmpeg reports "Invalid NAL unit size"
+    yet returns every frame asked for."""
+    from skemotion.io import write_video
+
+    path = tmp_path_factory.mktemp("damaged") / "damaged.mp4"
+    frames = np.broadcast_to((np.arange(80) * 3).astype(np.uint8)[:, None, None, None],
+                             (80, 32, 32, 3)).copy()
+    frames[:, :8, :8] = np.random.default_rng(0).integers(0, 255, (80, 8, 8, 3))
+    write_video(path, frames, fps=25)
+    data = bytearray(path.read_bytes())
+    for i in range(len(data) // 2, len(data) // 2 + 300, 7):
+        data[i] ^= 0xFF
+    path.write_bytes(bytes(data))
+    return str(path)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_damaged_clip_warns_from_any_worker_and_on_damage_raises(ramp_clip, damaged_clip, n_jobs):
+    """Check that a clip ffmpeg reports errors in gives a MediaWarning naming it (also
+    when a worker process decoded it), and a listed MediaError with on_damage="raise"."""
+    from skemotion.exceptions import MediaWarning
+
+    X = [ramp_clip, damaged_clip]
+    msg = f"ffmpeg reported errors while it read '{damaged_clip}'"
+    with pytest.warns(MediaWarning, match=re.escape(msg)):
+        frames = FrameSampler(n_frames=8, n_jobs=n_jobs, **SMALL).fit_transform(X)
+    assert frames.shape[0] == 2
+    with pytest.raises(MediaError, match=re.escape(f"Could not decode '{damaged_clip}': ")) as err:
+        FrameSampler(n_frames=8, n_jobs=n_jobs, on_damage="raise", **SMALL).fit_transform(X)
+    assert err.value.path == damaged_clip
+
+
+def test_damaged_clip_is_not_served_silently_from_the_cache(damaged_clip, tmp_path):
+    """Check that frames that came with a warning are not cached: the next transform
+    decodes again and warns again."""
+    from skemotion.exceptions import MediaWarning
+
+    sampler = FrameSampler(n_frames=8, memory=tmp_path, **SMALL)
+    for _ in range(2):
+        with pytest.warns(MediaWarning, match=re.escape(f"'{damaged_clip}'")):
+            sampler.fit_transform([damaged_clip])
 
 
 # -- X coercion and order -------------------------------------------------------------------
