@@ -554,7 +554,7 @@ def read_audio(path, sr, *, mono=True, start=None, duration=None):
     Notes
     -----
     Whole PCM WAV/AIFF and FLAC files are decoded in this process by
-    libsndfile (:mod:`soundfile`) and resampled by :mod:`soxr`, about 50 times
+    libsndfile (:mod:`soundfile`) and resampled by :mod:`soxr`, 5 times
     faster than starting ffmpeg for a short clip; the samples equal ffmpeg's
     (same soxr quality, same stereo down-mix). Everything else, and every
     fragment, is decoded by the bundled ffmpeg.
