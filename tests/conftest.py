@@ -52,6 +52,17 @@ def linked_copy(tmp_path):
 
 
 @pytest.fixture(scope="session")
+def ravdess_speech(shared_data):
+    """The shared RAVDESS speech copy (FLAC) loaded by ``load_ravdess``; skips without it."""
+    from skemotion.datasets import load_ravdess
+
+    root = shared_data / "ravdess-speech"
+    if not root.is_dir():
+        pytest.skip(f"real speech not available: {root} does not exist beside this clone")
+    return load_ravdess(root)
+
+
+@pytest.fixture(scope="session")
 def tiny_clip(tmp_path_factory):
     """An 8-frame 32x32 H.264/AAC mp4 at 16 fps with 0.5 s of a 440 Hz tone."""
     from skemotion.io import write_video

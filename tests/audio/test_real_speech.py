@@ -10,18 +10,9 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 from skemotion.audio import AudioLoader
 from skemotion.cli._presets import build_preset
-from skemotion.datasets import load_ravdess
 
 pytestmark = pytest.mark.slow
 SR = 16000
-
-
-@pytest.fixture(scope="module")
-def ravdess(shared_data):
-    root = shared_data / "ravdess-speech"
-    if not root.is_dir():
-        pytest.skip(f"real speech not available: {root} does not exist beside this clone")
-    return load_ravdess(root)
 
 
 def _pick(bunch, actors, per_actor=None):
@@ -33,12 +24,12 @@ def _pick(bunch, actors, per_actor=None):
     return bunch.data[keep], np.asarray(bunch.target_names)[bunch.target[keep]], bunch.groups[keep]
 
 
-def test_flac_and_wav_decode_to_the_same_samples(ravdess, tmp_path, monkeypatch):
+def test_flac_and_wav_decode_to_the_same_samples(ravdess_speech, tmp_path, monkeypatch):
     """Check that the FLAC release, a WAV copy and ffmpeg's decode give the same samples."""
     import skemotion.io._read as read_module
 
-    flacs = [p for p in ravdess.data if "Actor_20" in p][:6]  # actor 20 has stereo clips too
-    flacs += [p for p in ravdess.data if soundfile.info(p).channels == 2][:1]
+    flacs = [p for p in ravdess_speech.data if "Actor_20" in p][:6]  # actor 20 has stereo clips too
+    flacs += [p for p in ravdess_speech.data if soundfile.info(p).channels == 2][:1]
     wavs = []
     for path in flacs:
         y, sr = soundfile.read(path, dtype="int16")
@@ -64,7 +55,7 @@ def _speech_span(y, sr):
     return loud[0] * frame, (loud[-1] + 1) * frame
 
 
-def test_trimming_keeps_the_voiced_part(ravdess):
+def test_trimming_keeps_the_voiced_part(ravdess_speech):
     """Check that trim_db=40 keeps every sample of speech and drops most of the silence.
 
     RAVDESS clips open with about a second of near-silence. The speech span is
@@ -72,7 +63,7 @@ def test_trimming_keeps_the_voiced_part(ravdess):
     part must contain it. What it keeps beyond (breath and room tail between 30
     and 40 dB down) is at most 0.6 s a side and 0.25 s in the median.
     """
-    paths, _, _ = _pick(ravdess, [9, 14, 20, 23], per_actor=8)
+    paths, _, _ = _pick(ravdess_speech, [9, 14, 20, 23], per_actor=8)
     full = AudioLoader(sr=SR, duration="variable").transform(paths)
     trimmed = AudioLoader(sr=SR, duration="variable", trim_db=40).transform(paths)
     dropped, margins = [], []
@@ -91,13 +82,13 @@ def test_trimming_keeps_the_voiced_part(ravdess):
 
 
 @pytest.fixture(scope="module")
-def fitted(ravdess):
+def fitted(ravdess_speech):
     """The recommended speech pipeline fitted on actors 09-14 (360 clips)."""
-    X, y, _ = _pick(ravdess, [9, 10, 11, 12, 13, 14])
+    X, y, _ = _pick(ravdess_speech, [9, 10, 11, 12, 13, 14])
     return build_preset("speech-functionals").fit(X, y)
 
 
-def test_speaker_independent_fit_clears_a_floor(ravdess, fitted):
+def test_speaker_independent_fit_clears_a_floor(ravdess_speech, fitted):
     """Check accuracy on two unseen actors (23, 24; 120 clips) of the pipeline fitted on six.
 
     Floor 0.35: 8 classes whose largest holds 13 % of the clips; with 120 test
@@ -106,14 +97,14 @@ def test_speaker_independent_fit_clears_a_floor(ravdess, fitted):
     deviations of that estimate); openSMILE ComParE + LinearSVC trained on 12
     actors scores about 0.49 on this corpus (benchmarks/bench_speech_ravdess.py).
     """
-    X, y, _ = _pick(ravdess, [23, 24])
+    X, y, _ = _pick(ravdess_speech, [23, 24])
     accuracy = float(np.mean(fitted.predict(X) == y))
     assert accuracy >= 0.35, accuracy
 
 
-def test_variable_length_batch_predicts_like_one_by_one(ravdess, fitted):
+def test_variable_length_batch_predicts_like_one_by_one(ravdess_speech, fitted):
     """Check that clips of different lengths predicted together equal one-by-one predictions."""
-    X, _, _ = _pick(ravdess, [21, 22], per_actor=6)
+    X, _, _ = _pick(ravdess_speech, [21, 22], per_actor=6)
     batch = fitted.predict(X)
     alone = np.concatenate([fitted.predict(X[i : i + 1]) for i in range(len(X))])
     assert_array_equal(batch, alone)

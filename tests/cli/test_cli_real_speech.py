@@ -4,24 +4,14 @@ import shutil
 
 import pytest
 
-from skemotion.datasets import load_ravdess
-
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def ravdess(shared_data):
-    root = shared_data / "ravdess-speech"
-    if not root.is_dir():
-        pytest.skip(f"real speech not available: {root} does not exist beside this clone")
-    return load_ravdess(root)
-
-
-def test_cli_evaluates_real_speech_and_predicts_unseen_speakers(ravdess, tmp_path, run_cli):
+def test_cli_evaluates_real_speech_and_predicts_unseen_speakers(ravdess_speech, tmp_path, run_cli):
     """Check `skemotion evaluate --modality audio` (no preset) on 3 actors, then `predict` another."""
     root = tmp_path / "ravdess"
     for actor in (11, 16, 17):
-        source = next(p for p in ravdess.data if f"Actor_{actor}" in p).rsplit("/", 1)[0]
+        source = next(p for p in ravdess_speech.data if f"Actor_{actor}" in p).rsplit("/", 1)[0]
         shutil.copytree(source, root / f"Actor_{actor}")
     out = tmp_path / "out"
     proc = run_cli("evaluate", "--dataset", "ravdess", "--modality", "audio", "--data", root,
@@ -29,9 +19,9 @@ def test_cli_evaluates_real_speech_and_predicts_unseen_speakers(ravdess, tmp_pat
     assert proc.returncode == 0, proc.stderr
     assert "using speech-functionals" in proc.stdout
     assert (out / "model.joblib").is_file()
-    unseen = [p for p in ravdess.data if "Actor_24" in p][:4]
+    unseen = [p for p in ravdess_speech.data if "Actor_24" in p][:4]
     proc = run_cli("predict", out / "model.joblib", *unseen)
     assert proc.returncode == 0, proc.stderr
     rows = proc.stdout.strip().splitlines()
     assert rows[0] == "media,prediction" and len(rows) == 5
-    assert {row.rsplit(",", 1)[1] for row in rows[1:]} <= set(ravdess.target_names)
+    assert {row.rsplit(",", 1)[1] for row in rows[1:]} <= set(ravdess_speech.target_names)
