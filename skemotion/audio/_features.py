@@ -254,7 +254,7 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
                              ``f0_min`` and ``f0_max``, relative to the clip's median
                              voiced f0 (``f0_reference="clip"``) or to 27.5 Hz;
                              median-filtered over 5 voiced frames, unvoiced frames
-                             interpolated between their voiced neighbours (**)
+                             interpolated between their voiced neighbours (**) (v)
     voicing    1             1 where the frame is voiced, else 0 (**)
     log_energy 1             :math:`20 \\log_{10} \\max(rms, 10^{-5})`: frame energy in
                              dBFS (eGeMAPS' loudness is a perceptual, Zwicker
@@ -262,19 +262,19 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
     hnr        1             harmonics-to-noise ratio in dB,
                              :math:`10 \\log_{10} (r / (1 - r))` for the normalised
                              autocorrelation :math:`r` at the YIN lag, clipped to
-                             :math:`\\pm 30` dB (**) (***)
+                             :math:`\\pm 30` dB (**) (v)
     jitter     1             :math:`|T_t - T_{t-1}| / T_t` for the YIN periods of a
                              voiced frame and its voiced predecessor, else 0 (**)
-                             (***)
+                             (v)
     shimmer    1             :math:`|20 \\log_{10}(A_t / A_{t-1})|` dB for the RMS
-                             amplitudes of such a pair of frames, else 0 (**) (***)
+                             amplitudes of such a pair of frames, else 0 (**) (v)
     ========== ============= ==========================================================
 
     (*) computed to librosa's definition with fewer passes over the data (one
     matrix product for centroid and bandwidth, one cumulative sum over the
     signal for zcr) and equal to the librosa call within float rounding.
 
-    (***) pooled over the voiced frames only (``f0`` and ``hnr``) or over
+    (v) pooled over the voiced frames only (``f0`` and ``hnr``) or over
     the pairs of neighbouring voiced frames (``jitter`` and ``shimmer``), as
     eGeMAPS does; a clip without any gives 0 for every statistic. eGeMAPS
     measures jitter and shimmer period by period; these frame-level
