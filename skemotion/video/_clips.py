@@ -8,6 +8,7 @@ import numpy as np
 from ..exceptions import MediaError, MediaWarning
 from ..utils import Interval, validate_params
 from ._paths import as_paths
+from ._warnings import collecting_media_warnings
 
 __all__ = ["filter_clips", "split_clips", "sliding_windows"]
 
@@ -81,18 +82,12 @@ def _check_one(path, count_frames, min_frames, featurizers):
     notes = []
     if reason is None:
         for featurizer in featurizers:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", MediaWarning)
+            with collecting_media_warnings(notes):
                 try:
                     # The featurizer's own code path, on this clip alone.
                     featurizer.fit_transform([path])
                 except (OSError, ValueError) as exc:  # MediaError, NoFaceError, missing files
                     reason = f"rejected by {_name(featurizer)}: {exc}"
-            for w in caught:
-                if issubclass(w.category, MediaWarning):
-                    notes.append(str(w.message))
-                else:
-                    warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
             if reason is not None:
                 break
     return n, reason, notes

@@ -15,6 +15,7 @@ from ..utils._cache import ClipCache, cache_location
 from ..utils._output import MediaOutputMixin
 from ..utils._validation import Size, size_to_wh
 from ._paths import as_paths
+from ._warnings import collecting_media_warnings
 
 __all__ = ["FrameSampler"]
 
@@ -83,8 +84,7 @@ def _sample_chunk(indices, paths, decode_params, frame_shape, out, cache_dir, pa
     with contextlib.ExitStack() as stack:
         file = stack.enter_context(open(out[0], "r+b")) if out is not None else None
         for index, path in zip(indices, paths, strict=True):
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", MediaWarning)
+            with collecting_media_warnings(notes) as caught:
                 try:
                     if cache is not None:
                         frames = cache.get_or_compute(
@@ -105,11 +105,6 @@ def _sample_chunk(indices, paths, decode_params, frame_shape, out, cache_dir, pa
                 except _CLIP_ERRORS as exc:
                     errors.append((int(index), path, exc))
                     frames = None
-            for w in caught:
-                if issubclass(w.category, MediaWarning):
-                    notes.append(str(w.message))
-                else:
-                    warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
             if file is not None:
                 if frames is not None:
                     file.seek(out[1] + int(index) * row_bytes)

@@ -149,19 +149,10 @@ def test_window_shorter_than_the_rating_period(recola_root):
         load_recola(recola_root, window=0.01)
 
 
-def _same_corpus(linked, real):
-    """The same samples, fields and targets; every path under the linked root and existing."""
-    frame_cols = [c for c in real.frame.columns if "path" not in c]
-    assert linked.frame[frame_cols].equals(real.frame[frame_cols])
-    np.testing.assert_array_equal(np.asarray(linked.target), np.asarray(real.target))
-    for path in linked.data:
-        assert Path(str(path).split("#")[0]).exists()
-
-
 @pytest.mark.parametrize("depth, files", [(1, False), (2, False), (1, True)],
                          ids=["top-linked", "dimension-folders-linked", "files-linked"])
-def test_corpus_behind_symlinks(recola_root, linked_copy, depth, files):
+def test_corpus_behind_symlinks(same_corpus, recola_root, linked_copy, depth, files):
     """Check that RECOLA's ratings and recordings are found through links, with a cycle."""
     real = load_recola(recola_root)
     linked = load_recola(linked_copy(recola_root, depth=depth, files=files))
-    _same_corpus(linked, real)
+    same_corpus(linked, real)
