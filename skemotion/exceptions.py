@@ -5,7 +5,7 @@ fits the failure, so ``except ValueError`` keeps working for callers that do
 not know skemotion.
 """
 
-__all__ = ["SkemotionError", "MediaError", "MediaWarning", "NoFaceError"]
+__all__ = ["SkemotionError", "FaceWarning", "MediaError", "MediaWarning", "NoFaceError"]
 
 
 class SkemotionError(Exception):
@@ -64,6 +64,21 @@ class MediaWarning(UserWarning):
     --------
     >>> from skemotion.exceptions import MediaWarning
     >>> issubclass(MediaWarning, UserWarning)
+    True
+    """
+
+
+class FaceWarning(UserWarning):
+    """A face step could not do what was asked for some clips and fell back.
+
+    For instance :class:`~skemotion.face.FaceCropper` with ``align=True`` crops
+    by the face box the clips in which no landmarks were found; the message
+    names those samples.
+
+    Examples
+    --------
+    >>> from skemotion.exceptions import FaceWarning
+    >>> issubclass(FaceWarning, UserWarning)
     True
     """
 

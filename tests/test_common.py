@@ -23,7 +23,7 @@ from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils import estimator_checks as ec
 
 from skemotion.audio import AudioLoader, SequenceScaler, SpectralFeatures, Spectrogram
-from skemotion.face import FaceCropper, FaceMasker
+from skemotion.face import FaceCropper, FaceLandmarker, FaceMasker, LandmarkFeatures
 from skemotion.model_selection import OptunaSearch
 from skemotion.models import ModalityUnion
 from skemotion.utils import all_estimators
@@ -47,6 +47,10 @@ CASES = {
     ),
     "FaceCropper": (lambda: FaceCropper(size=24, on_no_face="center"), "frames", ("margin", [0.1, 0.3])),
     "FaceMasker": (lambda: FaceMasker(size=24, on_no_face="center"), "frames", ("margin", [0.1, 0.3])),
+    # both need LiteRT (the blazeface extra, part of the test extra)
+    "FaceLandmarker": (lambda: FaceLandmarker(), "frames", ("min_presence", [0.5, 0.7])),
+    "LandmarkFeatures": (lambda: LandmarkFeatures(), "landmarks",
+                         ("pool", [("mean",), ("mean", "std")])),
     "SpectralFeatures": (lambda: SpectralFeatures(sr=8000, n_fft=256, hop_length=128), "waves", ("n_mfcc", [8, 13])),
     "Spectrogram": (lambda: Spectrogram(sr=8000, n_fft=256, hop_length=128, n_mels=16), "waves", ("n_mels", [8, 16])),
     "SequenceScaler": (lambda: SequenceScaler(), "sequences", ("with_mean", [True, False])),
@@ -71,7 +75,9 @@ def inputs(synthetic_corpus):
     rng = np.random.default_rng(0)
     table = rng.normal(size=(8, 3))
     sequences = SpectralFeatures(sr=8000, n_fft=256, hop_length=128, pool=None).fit_transform(waves)
+    landmarks = FaceLandmarker().fit_transform(frames)
     return {"paths": paths, "frames": frames, "waves": waves, "sequences": sequences, "table": table,
+            "landmarks": landmarks,
             "y": y, "groups": groups,
             "target": table @ np.array([1.0, -2.0, 0.5])}
 

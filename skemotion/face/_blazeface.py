@@ -1,29 +1,20 @@
 """BlazeFaceDetector: MediaPipe's BlazeFace models shipped in skemotion, run with LiteRT.
 
 The two ``.tflite`` files under ``skemotion/face/data`` were copied unmodified
-from the ``mediapipe==0.10.21`` wheel (Apache-2.0; see ``NOTICE-BLAZEFACE.txt``
+from the ``mediapipe==0.10.21`` wheel (Apache-2.0; see ``NOTICE-MEDIAPIPE.txt``
 there). They run through ``ai-edge-litert`` (``pip install skemotion[blazeface]``);
 mediapipe itself is not needed. The pre- and post-processing below (letterbox,
 SSD anchors, box decoding, weighted non-maximum suppression) follows MediaPipe's
 face detection graphs.
 """
 
-import threading
-from pathlib import Path
-
 import numpy as np
 
 from ..utils import Interval, Options, validate_params
 from ._detectors import FaceDetector, import_cv2
+from ._litert import cached_interpreter
 
 __all__ = ["BlazeFaceDetector"]
-
-_DATA = Path(__file__).resolve().parent / "data"
-
-_LITERT_HINT = (
-    "BlazeFaceDetector needs the LiteRT runtime: install it with "
-    "`pip install skemotion[blazeface]` (ai-edge-litert)."
-)
 
 # MediaPipe's face_detection_{short,full}_range graphs: input size, SSD strides
 # and anchors per layer (aspect ratio 1 plus, for short range, one interpolated
@@ -44,29 +35,6 @@ _MODELS = {
 }
 
 _SCORE_CLIP = 100.0  # MediaPipe's score_clipping_thresh
-
-_INTERPRETERS = threading.local()
-
-
-def _import_litert():
-    """Import LiteRT's ``Interpreter``, raising an ImportError that says how to install it.
-
-    Returns
-    -------
-    type
-        ``ai_edge_litert.interpreter.Interpreter``.
-
-    Raises
-    ------
-    ImportError
-        When ``ai-edge-litert`` is not installed.
-    """
-    try:
-        from ai_edge_litert.interpreter import Interpreter
-    except ImportError as exc:
-        raise ImportError(_LITERT_HINT) from exc
-    return Interpreter
-
 
 def _anchors(size, strides, anchors_per_layer):
     """SSD anchor centres ``(n_anchors, 2)`` (x, y in [0, 1]), in the model's output order.
@@ -91,18 +59,10 @@ def _anchors(size, strides, anchors_per_layer):
 
 
 def _load_interpreter(model, num_threads):
-    """One allocated interpreter per thread, model and thread count (LiteRT
-    interpreters are neither picklable nor thread-safe), with its tensor indices
-    and anchors."""
-    cache = getattr(_INTERPRETERS, "models", None)
-    if cache is None:
-        cache = _INTERPRETERS.models = {}
-    key = (model, num_threads)
-    if key not in cache:
-        Interpreter = _import_litert()
-        spec = _MODELS[model]
-        interpreter = Interpreter(model_path=str(_DATA / spec["file"]), num_threads=num_threads)
-        interpreter.allocate_tensors()
+    """This thread's interpreter for ``model``, with its tensor indices and anchors."""
+    spec = _MODELS[model]
+
+    def prepare(interpreter):
         (inp,) = interpreter.get_input_details()
         outputs = {int(d["shape"][-1]): d for d in interpreter.get_output_details()}
         anchors = _anchors(spec["size"], spec["strides"], spec["anchors_per_layer"])
@@ -114,8 +74,12 @@ def _load_interpreter(model, num_threads):
                 f"{[tuple(d['shape']) for d in outputs.values()]}; expected "
                 f"(1, {len(anchors)}, 16) and (1, {len(anchors)}, 1)."
             )
-        cache[key] = (interpreter, inp["index"], outputs[16]["index"], outputs[1]["index"], anchors)
-    return cache[key]
+        return inp["index"], outputs[16]["index"], outputs[1]["index"], anchors
+
+    interpreter, prepared = cached_interpreter(
+        spec["file"], num_threads, owner="BlazeFaceDetector", prepare=prepare
+    )
+    return (interpreter, *prepared)
 
 
 def _to_rgb(frame):

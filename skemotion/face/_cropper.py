@@ -1,22 +1,25 @@
 """FaceCropper and FaceMasker: detect, track and cut out the face in every frame of a clip."""
 
 import sys
+import warnings
 
 import numpy as np
 from joblib import Parallel, delayed
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.utils import Bunch
 
-from ..exceptions import NoFaceError
-from ..utils import Interval, Options, check_array_shape, validate_params
+from ..exceptions import FaceWarning, NoFaceError
+from ..utils import Interval, Options, validate_params
 from ..utils._output import MediaOutputMixin
 from ..utils._validation import Size, size_to_wh
+from ._align import alignment_matrix, cut, hull_mask, warp
 from ._detectors import FaceDetector, get_detector, import_cv2
+from ._frames import check_frames
+from ._landmarks import FaceLandmarker, fill_missing
 from ._tracking import center_box, track_boxes
 
 __all__ = ["FaceCropper", "FaceMasker"]
 
-_SHAPE = "(n_samples, n_frames, height, width, 3)"
 
 
 def _detect_clip(clip, detector, detect_every, smoothing, before_first):
@@ -64,17 +67,6 @@ def _region(box, margin, out_wh=(1, 1)):
     return int(round(cx - w_px / 2)), int(round(cy - h_px / 2)), w_px, h_px
 
 
-def _cut(frame, x0, y0, w, h):
-    """The ``w`` x ``h`` patch at ``(x0, y0)``, zero where it leaves the frame."""
-    height, width = frame.shape[:2]
-    patch = np.zeros((h, w, frame.shape[2]), dtype=frame.dtype)
-    fx0, fy0 = max(x0, 0), max(y0, 0)
-    fx1, fy1 = min(x0 + w, width), min(y0 + h, height)
-    if fx1 > fx0 and fy1 > fy0:
-        patch[fy0 - y0 : fy1 - y0, fx0 - x0 : fx1 - x0] = frame[fy0:fy1, fx0:fx1]
-    return patch
-
-
 def _resize(image, out_wh, cv2):
     """Resize ``image`` to ``out_wh = (width, height)``."""
     out_w, out_h = out_wh
@@ -111,6 +103,14 @@ class FaceCropper(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_o
     faces OpenFace produces; with ``size=None`` it keeps the frame's size and
     geometry instead of cropping.
 
+    With ``align=True`` the face is instead rotated, scaled and translated to a
+    canonical position (eyes level, their midpoint on the centre line) using the
+    468 Face Mesh landmarks of :class:`FaceLandmarker`; ``mask_shape="hull"``
+    masks everything outside the convex hull of the landmarks, as OpenFace's
+    masked faces do. Both need the LiteRT runtime (``pip install
+    skemotion[blazeface]``). A clip in which no landmarks are found falls back
+    to the box path, with a :class:`~skemotion.exceptions.FaceWarning` naming it.
+
     Use :meth:`detection_rate` (or :meth:`detect`) to find clips where the face
     is seldom found and drop them before training (DFEW drops clips with a rate
     under 0.5).
@@ -131,7 +131,28 @@ class FaceCropper(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_o
         ``size`` (OpenCV and ffmpeg order). ``None`` (only with
         ``mode="mask"``) keeps the input frames' size.
     margin : float, default=0.2
-        Fraction of the face box's side added on each side before cropping.
+        Fraction of the face box's side added on each side before cropping
+        (with ``align=True``: of the face's height, forehead to chin, unless
+        ``eye_distance`` is given).
+    align : bool, default=False
+        Rotate, scale and translate each frame so that the eyes are level and
+        their midpoint is on the output's vertical centre line, with the face
+        centred (needs landmarks; see above).
+    eye_distance : float or None, default=None
+        With ``align=True``: the distance between the eye centres as a fraction
+        of the output width (0.3 puts them 30 % of the width apart). ``None``
+        sets the scale from ``margin`` instead.
+    mask_shape : {"ellipse", "hull"}, default="ellipse"
+        With ``mode="mask"``: keep the ellipse inscribed in the enlarged face
+        box, or the convex hull of the face landmarks (brows to chin, cheek to
+        cheek).
+    fill : int, default=0
+        Value (0-255) of masked pixels and of pixels from outside the frame.
+    landmarker : FaceLandmarker or None, default=None
+        Locates the landmarks that ``align=True`` and ``mask_shape="hull"``
+        need, starting from this transformer's tracked boxes; ``None`` is
+        ``FaceLandmarker()``. Its parameters are searchable as
+        ``landmarker__<name>`` (e.g. ``landmarker__min_presence``).
     smoothing : float, default=0.5
         Exponential smoothing of boxes over frames, in [0, 1):
         ``box_t = smoothing * box_{t-1} + (1 - smoothing) * detection_t``;
@@ -183,6 +204,14 @@ class FaceCropper(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_o
     (4, 4, 32, 48, 3)
     >>> cropper.detection_rate(X).shape
     (4,)
+
+    Aligned to level eyes 30 % of the width apart, background masked outside
+    the landmark hull:
+
+    >>> aligned = FaceCropper(size=48, align=True, eye_distance=0.3, mode="mask",
+    ...                       mask_shape="hull", on_no_face="center")
+    >>> aligned.fit_transform(X).shape
+    (4, 4, 48, 48, 3)
     """
 
     _parameter_constraints = {
@@ -190,6 +219,11 @@ class FaceCropper(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_o
         "mode": [Options({"crop", "mask"})],
         "size": [Size(), None],
         "margin": [Interval(float, 0, None, closed="left")],
+        "align": ["boolean"],
+        "eye_distance": [Interval(float, 0, 1, closed="right"), None],
+        "mask_shape": [Options({"ellipse", "hull"})],
+        "fill": [Interval(int, 0, 255, closed="both")],
+        "landmarker": [FaceLandmarker, None],
         "smoothing": [Interval(float, 0, 1, closed="left")],
         "detect_every": [Interval(int, 1, None, closed="left")],
         "before_first": [Options({"next", "center", "error"})],
@@ -205,6 +239,11 @@ class FaceCropper(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_o
         mode="crop",
         size=112,
         margin=0.2,
+        align=False,
+        eye_distance=None,
+        mask_shape="ellipse",
+        fill=0,
+        landmarker=None,
         smoothing=0.5,
         detect_every=1,
         before_first="next",
@@ -216,6 +255,11 @@ class FaceCropper(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_o
         self.mode = mode
         self.size = size
         self.margin = margin
+        self.align = align
+        self.eye_distance = eye_distance
+        self.mask_shape = mask_shape
+        self.fill = fill
+        self.landmarker = landmarker
         self.smoothing = smoothing
         self.detect_every = detect_every
         self.before_first = before_first
@@ -244,24 +288,17 @@ class FaceCropper(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_o
                 f"The 'size' parameter of {type(self).__name__} must be {Size()} when "
                 "mode='crop' (size=None is only allowed with mode='mask'). Got None instead."
             )
+        if self.mask_shape == "hull" and self._mode() != "mask":
+            raise ValueError(
+                f"{type(self).__name__}(mask_shape='hull') masks the background, which needs "
+                "mode='mask'; with mode='crop' nothing is masked."
+            )
+
+    def _needs_landmarks(self):
+        return bool(self.align) or (self._mode() == "mask" and self.mask_shape == "hull")
 
     def _check_X(self, X):
-        if isinstance(X, list | tuple):
-            X = np.asarray(X)
-        if not isinstance(X, np.ndarray):
-            raise ValueError(
-                f"Expected X to be an ndarray of shape {_SHAPE}, dtype=uint8; "
-                f"got {type(X).__name__}."
-            )
-        check_array_shape(X, _SHAPE, ndim=5, last_dim=(1, 3))
-        if X.dtype != np.uint8:
-            raise ValueError(
-                f"Expected X of dtype uint8 (frames as read by skemotion.io.read_frames); "
-                f"got {X.dtype}."
-            )
-        if min(X.shape[:4]) == 0:
-            raise ValueError(f"Expected X of shape {_SHAPE} with no empty axis; got {X.shape}.")
-        return X
+        return check_frames(X)
 
     def fit(self, X, y=None):
         """Check the parameters and the input; nothing is learned.
@@ -305,6 +342,12 @@ class FaceCropper(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_o
               fraction of examined frames with a face.
             - ``fallback``: ndarray of shape (n_samples,), object, ``None`` or the
               ``on_no_face`` fallback (``"center"``/``"full"``) used for the clip.
+            - ``landmarks`` (only with ``align=True`` or ``mask_shape="hull"``):
+              ndarray of shape (n_samples, n_frames, 468, 2), float32, the
+              :class:`FaceLandmarker` landmarks found from these boxes, carried
+              over frames without them; NaN in clips without any.
+            - ``landmarks_found`` (with ``landmarks``): ndarray of shape
+              (n_samples, n_frames), bool.
 
         Examples
         --------
@@ -343,12 +386,21 @@ class FaceCropper(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_o
             elif self.on_no_face == "full":
                 boxes[i] = [0, 0, width, height]
                 fallback[i] = "full"
-        return Bunch(
+        faces = Bunch(
             boxes=boxes.astype(np.float32),
             found=found,
             detection_rate=rate.astype(np.float64),
             fallback=fallback,
         )
+        if self._needs_landmarks():
+            landmarker = clone(self.landmarker) if self.landmarker is not None else FaceLandmarker()
+            landmarker.set_params(n_dims=2)
+            if landmarker.n_jobs is None:
+                landmarker.set_params(n_jobs=self.n_jobs)
+            located = landmarker.locate(X, boxes=boxes)
+            faces.landmarks = np.stack([fill_missing(clip) for clip in located.landmarks])
+            faces.landmarks_found = located.found
+        return faces
 
     def detection_rate(self, X):
         """Fraction of examined frames in which a face was found, per clip.
@@ -448,19 +500,66 @@ class FaceCropper(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_o
             )
         cv2 = import_cv2()
         mode = self._mode()
-        out = []
-        for i in range(X.shape[0]):
-            full = fallback[i] == "full"
-            margin = 0.0 if full else float(self.margin)
-            out.append(
-                np.stack(
-                    [self._extract_frame(X[i, t], boxes[i, t], margin, mode, full, cv2)
-                     for t in range(X.shape[1])]
+        landmarks = None
+        if self._needs_landmarks():
+            landmarks = faces.get("landmarks")
+            if landmarks is None:
+                raise ValueError(
+                    f"faces has no 'landmarks', which align=True and mask_shape='hull' need: "
+                    f"pass the output of {type(self).__name__}.detect with these parameters."
                 )
+            landmarks = np.asarray(landmarks, dtype=np.float64)
+        out, box_only = [], []
+        for i in range(X.shape[0]):
+            if landmarks is not None and not np.isnan(landmarks[i]).any():
+                clip = [self._landmark_frame(X[i, t], boxes[i, t], landmarks[i, t], mode, cv2)
+                        for t in range(X.shape[1])]
+            else:
+                if landmarks is not None:
+                    box_only.append(i)
+                full = fallback[i] == "full"
+                margin = 0.0 if full else float(self.margin)
+                clip = [self._extract_frame(X[i, t], boxes[i, t], margin, mode, full, cv2)
+                        for t in range(X.shape[1])]
+            out.append(np.stack(clip))
+        if box_only:
+            warnings.warn(
+                f"{type(self).__name__}: no face landmarks found in samples {box_only}; they "
+                "were cropped by the face box instead (align and mask_shape='hull' need "
+                "landmarks).",
+                FaceWarning,
+                stacklevel=2,
             )
         return np.stack(out)
 
+    def _landmark_frame(self, frame, box, points, mode, cv2):
+        """Aligned and/or hull-masked frame from the face's landmarks."""
+        fill = int(self.fill)
+        out_wh = size_to_wh(self.size) if self.size is not None else frame.shape[1::-1]
+        if self.align:
+            matrix = alignment_matrix(points, out_wh, eye_distance=self.eye_distance,
+                                      margin=float(self.margin))
+            patch = warp(frame, matrix, out_wh, fill, cv2)
+            points = points @ matrix[:, :2].T + matrix[:, 2]
+        elif self.size is None:
+            patch = frame.copy()
+        else:
+            sx0, sy0, w_px, h_px = _region(box, float(self.margin), out_wh)
+            patch = _resize(cut(frame, sx0, sy0, w_px, h_px, fill), out_wh, cv2)
+            points = (points - [sx0, sy0]) * [out_wh[0] / w_px, out_wh[1] / h_px]
+        if mode == "mask":
+            if self.mask_shape == "hull":
+                inside = hull_mask(points, patch.shape, cv2)
+            else:  # the ellipse inscribed in the landmarks' box, enlarged by margin
+                (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
+                grow = 1 + 2 * float(self.margin)
+                inside = _ellipse_mask(patch.shape, (x0 + x1) / 2, (y0 + y1) / 2,
+                                       (x1 - x0) * grow / 2, (y1 - y0) * grow / 2)
+            patch = np.where(inside[..., None], patch, np.uint8(fill)).astype(np.uint8)
+        return patch
+
     def _extract_frame(self, frame, box, margin, mode, full, cv2):
+        fill = np.uint8(self.fill)
         x0, y0, x1, y1 = box
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
         ax, ay = (x1 - x0) * (1 + 2 * margin) / 2, (y1 - y0) * (1 + 2 * margin) / 2
@@ -468,16 +567,16 @@ class FaceCropper(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_o
             if full:
                 return frame.copy()
             inside = _ellipse_mask(frame.shape, cx, cy, ax, ay)
-            return np.where(inside[..., None], frame, 0).astype(np.uint8)
+            return np.where(inside[..., None], frame, fill).astype(np.uint8)
         out_wh = size_to_wh(self.size)
         sx0, sy0, w_px, h_px = _region(box, margin, out_wh)
-        patch = _resize(_cut(frame, sx0, sy0, w_px, h_px), out_wh, cv2)
+        patch = _resize(cut(frame, sx0, sy0, w_px, h_px, fill), out_wh, cv2)
         if mode == "mask" and not full:
             sx, sy = out_wh[0] / w_px, out_wh[1] / h_px
             inside = _ellipse_mask(
                 patch.shape, (cx - sx0) * sx, (cy - sy0) * sy, ax * sx, ay * sy
             )
-            patch = np.where(inside[..., None], patch, 0).astype(np.uint8)
+            patch = np.where(inside[..., None], patch, fill).astype(np.uint8)
         return patch
 
     def transform(self, X):
@@ -521,6 +620,18 @@ class FaceMasker(FaceCropper):
         ``FaceCropper(mode="mask")``.
     margin : float, default=0.2
         Fraction of the face box's side added on each side of the ellipse.
+    align : bool, default=False
+        Rotate, scale and translate to level eyes (see :class:`FaceCropper`).
+    eye_distance : float or None, default=None
+        With ``align=True``: the eye distance as a fraction of the output width.
+    mask_shape : {"ellipse", "hull"}, default="ellipse"
+        Keep the ellipse inscribed in the enlarged face box, or the convex hull
+        of the face landmarks (OpenFace style; needs ``pip install
+        skemotion[blazeface]``).
+    fill : int, default=0
+        Value (0-255) of masked pixels.
+    landmarker : FaceLandmarker or None, default=None
+        Locates the landmarks (see :class:`FaceCropper`).
     smoothing : float, default=0.5
         Exponential smoothing of boxes over frames, in [0, 1).
     detect_every : int, default=1
@@ -549,6 +660,9 @@ class FaceMasker(FaceCropper):
     (1, 2, 96, 96, 3)
     >>> bool((Xm[0, 0, 0, 0] == 0).all())  # a corner is background
     True
+    >>> hull = FaceMasker(mask_shape="hull", fill=128).fit_transform(X)
+    >>> hull[0, 0, 0, 0].tolist()  # OpenFace-style: outside the landmark hull
+    [128, 128, 128]
     """
 
     _parameter_constraints = {
@@ -561,6 +675,11 @@ class FaceMasker(FaceCropper):
         detector="haar",
         size=None,
         margin=0.2,
+        align=False,
+        eye_distance=None,
+        mask_shape="ellipse",
+        fill=0,
+        landmarker=None,
         smoothing=0.5,
         detect_every=1,
         before_first="next",
@@ -571,6 +690,11 @@ class FaceMasker(FaceCropper):
         self.detector = detector
         self.size = size
         self.margin = margin
+        self.align = align
+        self.eye_distance = eye_distance
+        self.mask_shape = mask_shape
+        self.fill = fill
+        self.landmarker = landmarker
         self.smoothing = smoothing
         self.detect_every = detect_every
         self.before_first = before_first

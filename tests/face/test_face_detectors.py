@@ -244,33 +244,29 @@ def test_opencv_is_imported_lazily():
 
 # BlazeFaceDetector: the models ship in skemotion/face/data, the runtime is the optional
 # ai-edge-litert (pip install skemotion[blazeface]).
-
-
-@pytest.fixture
-def litert():
-    return pytest.importorskip(
-        "ai_edge_litert.interpreter",
-        reason="BlazeFaceDetector needs ai-edge-litert (skemotion[blazeface])",
-    )
+# (the `litert` fixture is in conftest.py)
 
 
 def test_blazeface_models_ship_with_licence():
     """Check that both .tflite models and their Apache-2.0 licence and notice are in the package."""
     import hashlib
 
-    from skemotion.face import _blazeface
+    from skemotion.face import _blazeface, _landmarks
+    from skemotion.face._litert import DATA
 
-    notice = (_blazeface._DATA / "NOTICE-BLAZEFACE.txt").read_text()
-    assert "Apache License" in (_blazeface._DATA / "LICENSE-BLAZEFACE.txt").read_text()
-    for spec in _blazeface._MODELS.values():
-        digest = hashlib.sha256((_blazeface._DATA / spec["file"]).read_bytes()).hexdigest()
-        assert spec["file"] in notice and digest in notice
+    notice = (DATA / "NOTICE-MEDIAPIPE.txt").read_text()
+    assert "Apache License" in (DATA / "LICENSE-MEDIAPIPE.txt").read_text()
+    files = [spec["file"] for spec in _blazeface._MODELS.values()] + [_landmarks._MODEL_FILE]
+    for file in files:
+        digest = hashlib.sha256((DATA / file).read_bytes()).hexdigest()
+        assert file in notice and digest in notice
 
 
 @pytest.mark.parametrize("model, n_anchors", [("full_range", 2304), ("short_range", 896)])
 def test_blazeface_anchors_match_the_models(litert, model, n_anchors):
     """Check that the SSD anchors match each model's output: one per regressed box."""
-    from skemotion.face._blazeface import _DATA, _MODELS, _anchors
+    from skemotion.face._blazeface import _MODELS, _anchors
+    from skemotion.face._litert import DATA as _DATA
 
     spec = _MODELS[model]
     anchors = _anchors(spec["size"], spec["strides"], spec["anchors_per_layer"])
@@ -452,11 +448,11 @@ def test_blazeface_bad_frame_raises():
 
 def test_missing_litert_says_how_to_install(monkeypatch):
     """Check that without ai-edge-litert the error tells to install the 'blazeface' extra."""
-    from skemotion.face import _blazeface
+    from skemotion.face import _litert
 
     monkeypatch.setitem(sys.modules, "ai_edge_litert", None)
     monkeypatch.setitem(sys.modules, "ai_edge_litert.interpreter", None)
-    monkeypatch.setattr(_blazeface, "_INTERPRETERS", __import__("threading").local())
+    monkeypatch.setattr(_litert, "_INTERPRETERS", __import__("threading").local())
     with pytest.raises(ImportError, match=re.escape("pip install skemotion[blazeface]")):
         BlazeFaceDetector().detect(np.zeros((8, 8, 3), np.uint8))
 
