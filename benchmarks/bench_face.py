@@ -13,7 +13,10 @@ thread), after one warm-up frame:
 - BlazeFaceDetector (both models, one LiteRT thread), when ``ai-edge-litert``
   is installed (``pip install skemotion[blazeface]``);
 - the whole FaceCropper transform (detect, track, crop to 112x112), with
-  ``detect_every`` 1 and 3.
+  ``detect_every`` 1 and 3;
+- with LiteRT: FaceLandmarker (468 Face Mesh landmarks; one model call from a
+  BlazeFace box, and the tracked transform, which runs the detector only when the
+  face is lost), and FaceCropper with ``align=True`` and a landmark-hull mask.
 
 Prints CPU and wall ms/frame, frames/s (from CPU time), the speed ratio to the reference and the fraction of
 frames with a face (and, on real data, whether the box lies on the hand-labelled
@@ -32,7 +35,13 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from skemotion.face import BlazeFaceDetector, FaceCropper, HaarCascadeDetector, import_cv2
+from skemotion.face import (
+    BlazeFaceDetector,
+    FaceCropper,
+    FaceLandmarker,
+    HaarCascadeDetector,
+    import_cv2,
+)
 from skemotion.face._testing import draw_faces
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "crema-d" / "VideoFlash"
@@ -66,6 +75,51 @@ def on_face(box, real):
         return np.nan
     cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
     return float(np.hypot(cx - FACE_CENTRE[0], cy - FACE_CENTRE[1]) < 25 * 640 / 480)
+
+
+def _clip_seconds(func, X):
+    """(wall, CPU) seconds per frame of ``func(X)`` after a one-frame warm-up, and its output."""
+    func(X[:1, :1])
+    wall, cpu = time.perf_counter(), time.process_time()
+    out = func(X)
+    n = X.shape[0] * X.shape[1]
+    return ((time.perf_counter() - wall) / n, (time.process_time() - cpu) / n), out
+
+
+def _landmark_boxes(landmarks):
+    """Bounding box of each frame's landmarks (for the 'on face' column)."""
+    points = landmarks.reshape(-1, *landmarks.shape[2:])
+    return [None if np.isnan(p).any() else [*p.min(axis=0), *p.max(axis=0)] for p in points]
+
+
+def landmark_rows(X, frames, cv2):
+    """FaceLandmarker and aligned FaceCropper rows."""
+    from skemotion.face._landmarks import _roi_from_box, _run_model
+
+    detector = BlazeFaceDetector()
+    boxes = [detector.detect(f) for f in frames]
+
+    def one_call(i):
+        if not len(boxes[i]):
+            return None
+        points, _ = _run_model(frames[i], _roi_from_box(boxes[i][0]), cv2)
+        return [*points[:, :2].min(axis=0), *points[:, :2].max(axis=0)]
+
+    seconds, out = time_per_frame(one_call, list(range(len(frames))))
+    rows = [("FaceLandmarker model call (from a BlazeFace box)", seconds, out)]
+    for label, landmarker in [
+        ("FaceLandmarker().transform [tracked, blazeface]", FaceLandmarker()),
+        ("FaceLandmarker(detector='haar').transform", FaceLandmarker(detector="haar")),
+    ]:
+        seconds, out = _clip_seconds(landmarker.transform, X)
+        rows.append((label, seconds, _landmark_boxes(out)))
+    aligned = FaceCropper(size=112, detector="blazeface", align=True, mode="mask",
+                          mask_shape="hull", on_no_face="center")
+    seconds, faces = _clip_seconds(aligned.detect, X)
+    crop_seconds, _ = _clip_seconds(lambda Z: aligned.extract(Z, aligned.detect(Z)), X)
+    rows.append(("FaceCropper(blazeface, align=True, mask_shape='hull') -> 112x112",
+                 crop_seconds, _landmark_boxes(faces.landmarks)))
+    return rows
 
 
 def main():
@@ -133,6 +187,8 @@ def main():
                 boxes = list(faces.boxes.reshape(-1, 4))
             label = "detector='blazeface'" if name == "blazeface" else f"detect_every={every}"
             rows.append((f"FaceCropper({label}).transform -> 112x112", seconds, boxes))
+        if blazeface:
+            rows.extend(landmark_rows(X, frames, cv2))
 
     print("cpu = process CPU time per frame (1 thread: the speed on an idle core); wall = elapsed")
     print(

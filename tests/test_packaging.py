@@ -45,6 +45,7 @@ def test_wheel_ships_the_package_and_licence_only(dists):
     assert not [n for n in names if re.match(r"test_.*\.py$", Path(n).name)]
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     for needed in ("skemotion/py.typed", "skemotion/face/data/face_detection_short_range.tflite",
+                   "skemotion/face/data/face_landmark.tflite",
                    "skemotion/face/data/NOTICE-MEDIAPIPE.txt", "skemotion/face/_testing.py"):
         assert needed in names
     assert "License-Expression: BSD-3-Clause" in metadata

@@ -7,6 +7,11 @@ This example reproduces the cross-corpus study of a CNN-LSTM on masked faces:
 the first **75 frames** of every clip are taken at the native rate, the
 background around the face is set to black (OpenFace-style masked faces), a
 2-D CNN encodes every frame and an LSTM reads the sequence of frame codes. The
+study prepared its faces with OpenFace (landmarks, a similarity transform to
+level eyes, a mask from the landmark hull); here :class:`~skemotion.face.FaceMasker`
+does the same with MediaPipe's Face Mesh landmarks when the LiteRT runtime is
+installed (``pip install "skemotion[blazeface]"``), and masks an ellipse
+around the Haar detector's box otherwise. The
 model is trained on **CREMA-D** (6 classes) and tested, without any tuning, on
 **RAVDESS**, whose *calm* and *surprised* clips have no CREMA-D counterpart and
 are left out.
@@ -40,7 +45,7 @@ from skemotion.datasets import (
     make_synthetic_expressions,
     map_labels,
 )
-from skemotion.face import FaceMasker
+from skemotion.face import FaceMasker, has_litert
 from skemotion.model_selection import classification_report_frame, plot_confusion_matrix
 from skemotion.models import CNNLSTMClassifier
 from skemotion.video import FrameSampler
@@ -49,15 +54,20 @@ FULL = False
 CREMA_D_ROOT = os.environ.get("SKEMOTION_CREMA_D")
 RAVDESS_ROOT = os.environ.get("SKEMOTION_RAVDESS")
 
+# OpenFace-style faces when the landmark runtime is there: BlazeFace starts the
+# landmark tracking, the eyes are levelled and the mask follows the landmark hull.
+LANDMARKS = dict(detector="blazeface", align=True, mask_shape="hull") if has_litert() else {}
+print("faces:", "aligned on landmarks, hull mask" if LANDMARKS else "Haar box, ellipse mask")
+
 if FULL:
     sampler = FrameSampler(n_frames=75, strategy="head", size=(112, 112))
-    masker = FaceMasker()
+    masker = FaceMasker(**LANDMARKS)
     model = CNNLSTMClassifier(module__hidden_size=128, max_epochs=30, random_state=0)
 else:
     # 8 frames spread over the 1 s synthetic clips; the masker crops a 32x32
     # square around the masked face to keep the CNN small.
     sampler = FrameSampler(n_frames=8, strategy="uniform", size=(64, 64))
-    masker = FaceMasker(size=32, on_no_face="center")
+    masker = FaceMasker(size=32, on_no_face="center", **LANDMARKS)
     model = CNNLSTMClassifier(
         module__hidden_size=32, max_epochs=20, lr=3e-3, batch_size=16,
         torch_num_threads=1, random_state=0,
@@ -112,8 +122,9 @@ print(f"test:  {len(X_target)} of {len(keep)} clips kept "
 # What the network sees
 # ---------------------
 # :class:`~skemotion.video.FrameSampler` decodes the frames inside ffmpeg and
-# :class:`~skemotion.face.FaceMasker` tracks the face (OpenCV's Haar cascade,
-# shipped with OpenCV) and blacks out everything outside the ellipse around it.
+# :class:`~skemotion.face.FaceMasker` tracks the face and blacks out everything
+# outside it: the hull of the aligned landmarks with LiteRT, else the ellipse
+# around the box of OpenCV's Haar cascade (shipped with OpenCV).
 frames = sampler.fit_transform(X_source[:3])
 masked = masker.fit_transform(frames)
 fig, axes = plt.subplots(2, 6, figsize=(9, 3.4))

@@ -12,7 +12,8 @@ __all__ = ["PRESETS", "DEFAULT_PRESETS", "build_preset", "modality_mismatch", "p
 PRESETS = {
     "speech-functionals": "audio -> silence trimmed -> paralinguistic functionals (MFCC, log-mel, "
     "spectral shape, energy, f0, HNR, jitter, shimmer) -> linear SVM (recommended for speech)",
-    "face-cnn-lstm": "frames -> face crop -> CNN-LSTM (masked-face CNN-LSTM of the CREMA-D/RAVDESS study)",
+    "face-cnn-lstm": "frames -> face crop (aligned on landmarks when LiteRT is installed) -> CNN-LSTM "
+    "(masked-face CNN-LSTM of the CREMA-D/RAVDESS study)",
     "frame-cnn": "frames -> custom CNN per frame, pooled over time (EEV custom CNN)",
     "convlstm": "frames -> stacked convolutional LSTM cells (EEV Conv-LSTM)",
     "audio-lstm": "audio -> silence trimmed, centre crop -> Hamming-window spectral and pitch sequences -> bidirectional LSTM (Hindi-video study)",
@@ -104,6 +105,17 @@ def _model(kind, task, scale, random_state):
     return cls(**kwargs)
 
 
+def _face_alignment():
+    """FaceCropper settings: eyes levelled on MediaPipe landmarks when LiteRT is installed.
+
+    The study's faces were aligned by OpenFace; without the runtime (``pip install
+    skemotion[blazeface]``) the crop follows the Haar detector's box.
+    """
+    from ..face import has_litert
+
+    return {"detector": "blazeface", "align": True} if has_litert() else {}
+
+
 def build_preset(name, *, task="classification", scale="small", random_state=0):
     """Return a fresh Pipeline for preset ``name``."""
     from sklearn.pipeline import Pipeline
@@ -117,7 +129,7 @@ def build_preset(name, *, task="classification", scale="small", random_state=0):
         steps = [("frames", _frames(scale))]
         if name == "face-cnn-lstm":
             steps.append(("face", FaceCropper(size=32 if scale == "small" else 112, margin=0.2,
-                                              on_no_face="center")))
+                                              on_no_face="center", **_face_alignment())))
         steps.append(("model", _model(kind, task, scale, random_state)))
         return Pipeline(steps)
     from ..audio import AudioLoader, SequenceScaler, SpectralFeatures

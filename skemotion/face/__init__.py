@@ -12,6 +12,7 @@ from ._cropper import FaceCropper, FaceMasker
 from ._detectors import FaceDetector, HaarCascadeDetector, get_detector, import_cv2
 from ._geometry import LandmarkFeatures
 from ._landmarks import MESH_REGIONS, FaceLandmarker, eye_centres
+from ._litert import has_litert
 from ._tracking import box_iou, center_box, track_boxes
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "center_box",
     "eye_centres",
     "get_detector",
+    "has_litert",
     "import_cv2",
     "track_boxes",
 ]

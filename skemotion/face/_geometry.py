@@ -48,7 +48,7 @@ def _interior_angle(a, vertex, b):
 
 
 def frame_features(landmarks):
-    """All :data:`FEATURES` of each frame.
+    """All ``LandmarkFeatures.FEATURES`` of each frame.
 
     Parameters
     ----------
@@ -129,7 +129,7 @@ class LandmarkFeatures(
     in the face's own frame: origin between the eye centres, x along the eye
     line, one unit per eye distance. The features (mouth width and opening, eye
     openings, brow heights, mouth-corner lift, lip angles ... 26 in all, see
-    :data:`FEATURES`) are therefore unchanged when the face moves, changes size
+    ``LandmarkFeatures.FEATURES``) are therefore unchanged when the face moves, changes size
     or turns in the image plane, so classic geometric pipelines can run next to
     the CNNs. Per clip they are pooled over frames, or kept per frame.
 

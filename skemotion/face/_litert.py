@@ -7,7 +7,7 @@ only, so ``import skemotion.face`` works without it.
 import threading
 from pathlib import Path
 
-__all__ = ["DATA", "cached_interpreter", "import_litert"]
+__all__ = ["DATA", "cached_interpreter", "has_litert", "import_litert"]
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -75,3 +75,28 @@ def cached_interpreter(file_name, num_threads, *, owner, prepare=None):
         interpreter.allocate_tensors()
         cache[key] = (interpreter, prepare(interpreter) if prepare is not None else None)
     return cache[key]
+
+
+def has_litert():
+    """Whether the LiteRT runtime is installed (``pip install skemotion[blazeface]``).
+
+    :class:`BlazeFaceDetector`, :class:`FaceLandmarker` and the landmark options of
+    :class:`FaceCropper` (``align=True``, ``mask_shape="hull"``) need it; presets
+    and examples use landmark alignment when it is there.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> from skemotion.face import has_litert
+    >>> isinstance(has_litert(), bool)
+    True
+    """
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec("ai_edge_litert.interpreter") is not None
+    except (ImportError, ValueError):  # the parent package missing, or a None module
+        return False
