@@ -160,8 +160,6 @@ def _landmark_clip(clip, boxes, detector, min_presence):
                 continue
         box = _box_for(frame, t, boxes, detector, previous)
         previous = None
-        if box is None:
-            continue
         xy, score = _run_model(frame, _roi_from_box(box), cv2)
         if score < min_presence:
             presence[t] = score
@@ -174,13 +172,19 @@ def _landmark_clip(clip, boxes, detector, min_presence):
 
 
 def _box_for(frame, t, boxes, detector, previous):
-    """The face box to start from on frame ``t``, or None."""
+    """The face box to start from on frame ``t``.
+
+    Without a box (none given, or the detector found no face) the whole frame is
+    tried: pre-cropped face images (48 px FER-style crops) fill the frame, where
+    detectors often miss them. The model's presence score rejects frames without a face.
+    """
+    whole = np.array([0.0, 0.0, frame.shape[1], frame.shape[0]])
     if boxes is not None:
         box = boxes[t]
-        return None if np.isnan(box).any() else box
+        return whole if np.isnan(box).any() else box
     candidates = np.asarray(detector.detect(frame), dtype=np.float64).reshape(-1, 5)
     if not len(candidates):
-        return None
+        return whole
     reference = None
     if previous is not None:
         reference = np.concatenate([previous[:, :2].min(axis=0), previous[:, :2].max(axis=0)])
@@ -222,7 +226,10 @@ class FaceLandmarker(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wra
     face, turned so that the eyes are level, and is refined once from the
     landmarks found in it. Each later frame starts from the previous frame's
     landmarks, like MediaPipe's tracking, and the detector runs again only when
-    the model's face presence score falls under ``min_presence``.
+    the model's face presence score falls under ``min_presence``. Where the
+    detector finds nothing, the whole frame is tried as the face's box, so
+    pre-cropped face images (48 px crops, which fill the frame) get landmarks
+    too; the presence score still rejects frames without a face.
 
     ``transform`` returns landmarks for every frame: frames where the face was
     not found reuse the last landmarks found (frames before the first, the first

@@ -11,6 +11,7 @@ from skemotion.exceptions import NoFaceError
 from skemotion.face import (
     MESH_REGIONS,
     BlazeFaceDetector,
+    FaceCropper,
     FaceDetector,
     FaceLandmarker,
     HaarCascadeDetector,
@@ -95,6 +96,21 @@ def test_landmarks_on_the_synthetic_corpus(litert, synthetic_corpus):
     _assert_face_geometry(faces.landmarks.astype(np.float64))
 
 
+@pytest.mark.parametrize("margin", [0.0, 0.2])
+def test_landmarks_on_48_px_gray_face_crops(litert, crema_frames, margin):
+    """Check tight 48x48 grayscale face crops (FER-style images, where the full-range detector
+    misses the frame-filling face) get landmarks in the order of a face, from the whole-frame
+    fallback region."""
+    crops = FaceCropper(size=48, margin=margin, detector="blazeface").fit_transform(
+        crema_frames[:, :3])
+    gray = crops.mean(axis=-1, keepdims=True).astype(np.uint8)
+    faces = FaceLandmarker().locate(gray)
+    assert faces.found.all()
+    _assert_face_geometry(faces.landmarks.astype(np.float64))
+    right, left = eye_centres(faces.landmarks)
+    assert (np.linalg.norm(left - right, axis=-1) > 10).all()  # a face filling the crop
+
+
 def test_regions_are_disjoint_valid_indices():
     """Check MESH_REGIONS indexes the 468 points and the eye/brow/lip regions do not overlap."""
     seen = set()
@@ -131,8 +147,10 @@ def test_frames_before_the_first_face_take_the_first_landmarks(litert):
 
 
 def test_given_boxes_replace_the_detector(litert):
-    """Check landmarks start from given boxes, and a NaN box (no face) gives no landmarks."""
+    """Check landmarks start from given boxes without running the detector, and a NaN box (the
+    whole frame is then tried) gives no landmarks on a blank frame."""
     X, boxes = draw_faces(n_samples=2, n_frames=2, size=(160, 160), random_state=0)
+    X[1] = 90
     CountingDetector.calls = 0
     landmarker = FaceLandmarker(detector=CountingDetector())
     given = boxes.copy()
