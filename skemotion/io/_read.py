@@ -619,6 +619,9 @@ def read_audio(path, sr, *, mono=True, start=None, duration=None):
         raise ValueError(f"duration must be positive; got {duration!r}.")
     end = None if duration is None else (start or 0.0) + duration
     file_path, seg_start, seg_end = _segment(path, start, end)
+    if is_sequence(file_path):
+        raise MediaError(f"Could not read audio from '{display}': it is an image sequence (a "
+                         "folder of frames or a pattern), which has no audio stream.", display)
     check_media_file(file_path)
     if file_path == display and not start:  # a whole file, or its first `duration` seconds
         y = read_audio_soundfile(file_path, sr, mono=mono, duration=duration)

@@ -222,3 +222,14 @@ def test_grayscale_16_bit_and_jpeg_frames(tmp_path):
     decoded = read_frames(jpegs)
     assert decoded.shape == smooth.shape
     assert np.abs(decoded.astype(int) - smooth).max() <= 8  # JPEG is lossy
+
+
+def test_read_audio_says_a_sequence_has_no_audio(twins):
+    """Check that asking a folder of frames for audio names it and the reason."""
+    from skemotion.io import read_audio
+
+    _, folder, _ = twins
+    with pytest.raises(MediaError, match=re.escape(
+            f"Could not read audio from '{folder}': it is an image sequence (a folder of frames or "
+            "a pattern), which has no audio stream.")):
+        read_audio(folder, sr=16000)
