@@ -350,12 +350,16 @@ def sliding_windows(path, window, hop=None, *, sequence_fps=30.0):
     Parameters
     ----------
     path : str or os.PathLike
-        A video file, or a fragment of one (then its segment is covered).
+        A video file, or a fragment of one (then its segment is covered), or
+        an image sequence (a folder of frames or a pattern).
     window : float
         Window length in seconds.
     hop : float, default=None
         Seconds between consecutive window starts, at most ``window`` so no
         part of the video is skipped; ``None`` means ``window``.
+    sequence_fps : float, default=30.0
+        Frame rate of an image sequence (a folder of frames or a pattern),
+        which gives its duration; ignored for video files.
 
     Yields
     ------
