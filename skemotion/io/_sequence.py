@@ -53,7 +53,10 @@ class ImageSequence:
     extension : str
         Their common extension (``".png"``; ``".jpg"`` for ``.jpeg`` too).
     width, height : int
-        The size every frame has.
+        The stored size every frame has.
+    rotation : int
+        Clockwise rotation (0, 90, 180 or 270) from the frames' EXIF
+        orientation (JPEG), which ffmpeg applies when decoding, as players do.
     """
 
     path: str
@@ -62,6 +65,12 @@ class ImageSequence:
     extension: str
     width: int
     height: int
+    rotation: int = 0
+
+    @property
+    def display_size(self):
+        """``(width, height)`` of decoded frames, i.e. after rotation."""
+        return (self.height, self.width) if self.rotation in (90, 270) else (self.width, self.height)
 
 
 def is_sequence(path):
@@ -69,13 +78,16 @@ def is_sequence(path):
 
     A directory is one; so is a path that does not exist as a file and whose
     file name holds a glob wildcard (``*``, ``?``, ``[``) or a printf number
-    (``%d``, ``%04d``), like ffmpeg's image2 patterns.
+    (``%d``, ``%04d``), like ffmpeg's image2 patterns, unless its extension
+    names something other than an image (``"clips/*.mp4"``).
 
     Examples
     --------
     >>> from skemotion.io._sequence import is_sequence
     >>> is_sequence("frames/img_%04d.png"), is_sequence("frames/*.jpg"), is_sequence("clip.mp4")
     (True, True, False)
+    >>> is_sequence("take[2].mp4"), is_sequence("frames/*")
+    (False, True)
     """
     path = os.fspath(path)
     if os.path.isdir(path):
@@ -83,7 +95,11 @@ def is_sequence(path):
     if os.path.lexists(path):
         return False
     name = os.path.basename(path)
-    return bool(_GLOB.search(name) or _PRINTF.search(name.replace("%%", "")))
+    if not (_GLOB.search(name) or _PRINTF.search(name.replace("%%", ""))):
+        return False
+    # "clips/*.mp4" or a missing "take[2].mp4" name video files, not frames.
+    ext = os.path.splitext(name)[1].lower()
+    return not ext or bool(_GLOB.search(ext)) or ext in IMAGE_CODECS or ext in _UNSUPPORTED
 
 
 def _natural_key(name):
@@ -234,16 +250,22 @@ def open_sequence(path):
     sizes = {}
     for file in files:
         sizes.setdefault(_image_size(path, file, codec), file)
-    if len(sizes) > 1:
-        detail = "; ".join(f"'{os.path.basename(f)}' is {w}x{h}" for (w, h), f in list(sizes.items())[:3])
+    if len({_shown(*key) for key in sizes}) > 1:
+        detail = "; ".join(f"'{os.path.basename(f)}' is {'x'.join(map(str, _shown(*key)))}"
+                           for key, f in list(sizes.items())[:3])
         raise MediaError(
             f"Could not decode '{path}': its images differ in size ({detail}); the frames of a "
             "clip must share one size.",
             path,
         )
-    (width, height), = sizes
+    # Frames stored rotated differently but shown at one size decode to one size.
+    width, height, rotation = next(iter(sizes))
     return ImageSequence(path=path, files=files, codec=codec, extension=ext, width=width,
-                         height=height)
+                         height=height, rotation=rotation)
+
+
+def _shown(width, height, rotation):
+    return (height, width) if rotation in (90, 270) else (width, height)
 
 
 def sequence_stamp(path):
@@ -264,7 +286,7 @@ def _stat_key(file):
 
 
 def _image_size(display, file, codec):
-    """``(width, height)`` of one frame from its header (cached per file version)."""
+    """``(width, height, rotation)`` of one frame from its header (cached per file version)."""
     try:
         st = os.stat(file)
     except FileNotFoundError:
@@ -296,12 +318,13 @@ def _png_size(f):
     if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
         raise ValueError("no PNG signature and header")
     width, height = struct.unpack(">II", head[16:24])
-    return _positive(width, height)
+    return (*_positive(width, height), 0)
 
 
 def _jpeg_size(f):
     if f.read(2) != b"\xff\xd8":
         raise ValueError("no JPEG start-of-image marker")
+    rotation = 0
     while True:
         byte = f.read(1)
         while byte and byte != b"\xff":
@@ -318,8 +341,37 @@ def _jpeg_size(f):
         length = struct.unpack(">H", f.read(2))[0]
         if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):  # SOFn
             _, height, width = struct.unpack(">BHH", f.read(5))
-            return _positive(width, height)
+            return (*_positive(width, height), rotation)
+        if marker == 0xE1 and length > 8:  # APP1: Exif, whose orientation ffmpeg applies
+            rotation = _exif_rotation(f.read(length - 2))
+            continue
         f.seek(length - 2, 1)
+
+
+# EXIF orientation -> the clockwise rotation it implies (2, 4, 5 and 7 also mirror).
+_ORIENTATION = {1: 0, 2: 0, 3: 180, 4: 180, 5: 90, 6: 90, 7: 270, 8: 270}
+
+
+def _exif_rotation(segment):
+    """Clockwise rotation from the orientation tag (0x0112) of an Exif APP1 segment, else 0."""
+    if not segment.startswith(b"Exif\0\0"):
+        return 0
+    tiff = segment[6:]
+    order = {b"II": "<", b"MM": ">"}.get(tiff[:2])
+    if order is None or len(tiff) < 8:
+        return 0
+    ifd = struct.unpack(order + "I", tiff[4:8])[0]
+    if ifd + 2 > len(tiff):
+        return 0
+    (count,) = struct.unpack(order + "H", tiff[ifd:ifd + 2])
+    for k in range(count):
+        entry = tiff[ifd + 2 + 12 * k: ifd + 14 + 12 * k]
+        if len(entry) < 12:
+            break
+        tag, kind = struct.unpack(order + "HH", entry[:4])
+        if tag == 0x0112 and kind == 3:  # SHORT
+            return _ORIENTATION.get(struct.unpack(order + "H", entry[8:10])[0], 0)
+    return 0
 
 
 def _bmp_size(f):
@@ -327,7 +379,7 @@ def _bmp_size(f):
     if len(head) < 26 or head[:2] != b"BM":
         raise ValueError("no BMP signature")
     width, height = struct.unpack("<ii", head[18:26])
-    return _positive(width, abs(height))  # a negative height stores rows top-down
+    return (*_positive(width, abs(height)), 0)  # a negative height stores rows top-down
 
 
 def _pnm_size(f):
@@ -339,7 +391,7 @@ def _pnm_size(f):
     tokens = text.split()
     if len(tokens) < 2:
         raise ValueError("truncated header")
-    return _positive(int(tokens[0]), int(tokens[1]))
+    return (*_positive(int(tokens[0]), int(tokens[1])), 0)
 
 
 def _positive(width, height):

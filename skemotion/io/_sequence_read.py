@@ -49,7 +49,7 @@ def prepare_sequence(display, file_path, seg_start, seg_end, size, channels, fil
     j0, j1, duration = _span(seq, rate, seg_start, seg_end, display)
     if j1 <= j0:
         raise MediaError(f"Could not decode '{display}': no frame starts in the segment.", display)
-    w, h = size if size is not None else (seq.width, seq.height)
+    w, h = size if size is not None else seq.display_size
     return {"display": display, "file_path": file_path, "seg_start": seg_start, "seg_end": seg_end,
             "origin": seg_start, "duration": duration, "info": None, "frame_shape": (h, w, channels),
             "filters": filters, "sequence": seq, "rate": float(rate), "span": (j0, j1)}
@@ -178,7 +178,7 @@ def sequence_info(path, file_path, start, end, rate):
         n_frames_exact=True,
         width=seq.width,
         height=seq.height,
-        rotation=0,
+        rotation=seq.rotation,
         has_video=True,
         has_audio=False,
         sample_rate=None,

@@ -139,6 +139,8 @@ def test_empty_and_missing_sequences_raise_naming_them(tmp_path):
             empty / "*.png")
     with pytest.raises(FileNotFoundError, match="No such media file"):
         read_frames(tmp_path / "missing_folder")  # neither a folder nor a pattern
+    with pytest.raises(FileNotFoundError, match="No such media file"):
+        read_frames(tmp_path / "take[2].mp4")  # a video's name, not a pattern of frames
 
 
 def test_mixed_formats_unsupported_images_and_ambiguous_numbers_are_refused(tmp_path):
@@ -233,3 +235,28 @@ def test_read_audio_says_a_sequence_has_no_audio(twins):
             f"Could not read audio from '{folder}': it is an image sequence (a folder of frames or "
             "a pattern), which has no audio stream.")):
         read_audio(folder, sr=16000)
+
+
+def _with_exif_orientation(jpeg, orientation):
+    """JPEG bytes with an Exif APP1 segment holding only the orientation tag, after SOI."""
+    import struct
+
+    tiff = b"II*\0" + struct.pack("<I", 8) + struct.pack("<H", 1)
+    tiff += struct.pack("<HHII", 0x0112, 3, 1, orientation) + struct.pack("<I", 0)
+    payload = b"Exif\0\0" + tiff
+    return jpeg[:2] + b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload + jpeg[2:]
+
+
+def test_jpeg_exif_orientation_is_applied_as_video_rotation_is(tmp_path):
+    """Check that frames stored sideways (EXIF orientation 6) decode upright, and probe says so."""
+    frames = np.zeros((2, 16, 32, 3), np.uint8)
+    frames[:, :, :8] = 255  # the left quarter is white
+    folder = write_sequence(tmp_path / "sideways", frames, pattern="%d.jpg")
+    for name in ("1.jpg", "2.jpg"):
+        path = tmp_path / "sideways" / name
+        path.write_bytes(_with_exif_orientation(path.read_bytes(), 6))
+    info = probe(folder)
+    assert (info.width, info.height, info.rotation, info.display_size) == (32, 16, 90, (16, 32))
+    upright = read_frames(folder, color="gray")[..., 0]
+    assert upright.shape == (2, 32, 16)
+    assert upright[:, :8].min() > 200 and upright[:, 8:].max() < 50  # left turned to the top
