@@ -260,3 +260,17 @@ def test_jpeg_exif_orientation_is_applied_as_video_rotation_is(tmp_path):
     upright = read_frames(folder, color="gray")[..., 0]
     assert upright.shape == (2, 32, 16)
     assert upright[:, :8].min() > 200 and upright[:, 8:].max() < 50  # left turned to the top
+
+
+def test_links_are_removed_when_iteration_stops_early(twins, tmp_path, monkeypatch):
+    """Check that the folder of links a decode uses is gone after a read and after an early stop."""
+    import tempfile
+
+    _, folder, frames = twins
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    stream = iter_frames(folder, size=(8, 8))
+    next(stream)
+    assert [p.name.startswith("skemotion-frames-") for p in tmp_path.iterdir()] == [True]
+    stream.close()  # ffmpeg killed and reaped, links removed
+    read_frames(folder, n_frames=3)
+    assert list(tmp_path.iterdir()) == []

@@ -9,6 +9,7 @@ import pytest
 
 from skemotion.exceptions import MediaError
 from skemotion.io import read_frames, write_sequence, write_video
+from skemotion.utils._cache import ClipCache
 from skemotion.video import FrameSampler, filter_clips, split_clips
 
 
@@ -75,6 +76,12 @@ def test_clip_cache_sees_a_frame_rewritten_in_place(tmp_path):
     os.replace(tmp_path / "white" / "3.png", os.path.join(folder, "3.png"))
     again = sampler.fit_transform([folder])[0]
     assert [int(f.max()) for f in again] == [0, 0, 255, 0]
+    params = sampler._decode_params()
+    key = ClipCache.key(folder, params)
+    write_sequence(tmp_path / "more", frames[:1], start=5)
+    os.replace(tmp_path / "more" / "5.png", os.path.join(folder, "5.png"))  # a frame added
+    assert ClipCache.key(folder, params) != key
+    assert sampler.fit_transform([folder]).shape == (1, 4, 8, 8, 3)
 
 
 def test_filter_clips_and_split_clips_take_folders(tmp_path, mixed_corpus):
