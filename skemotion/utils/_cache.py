@@ -80,6 +80,8 @@ class ClipCache:
             # A folder's own mtime misses frames rewritten in place: stamp every frame.
             stamp = _io._sequence.sequence_stamp(file_path)
         else:
+            # A video keeps its own rate: its entries do not depend on sequence_fps.
+            params = {k: v for k, v in params.items() if k != "sequence_fps"}
             try:
                 st = os.stat(file_path)
                 stamp = (st.st_size, st.st_mtime_ns)

@@ -82,6 +82,11 @@ def test_clip_cache_sees_a_frame_rewritten_in_place(tmp_path):
     os.replace(tmp_path / "more" / "5.png", os.path.join(folder, "5.png"))  # a frame added
     assert ClipCache.key(folder, params) != key
     assert sampler.fit_transform([folder]).shape == (1, 4, 8, 8, 3)
+    # sequence_fps is part of a sequence's key only: video entries are shared across it
+    assert ClipCache.key(folder, {**params, "sequence_fps": 25.0}) != ClipCache.key(folder, params)
+    video = os.fspath(tmp_path / "clip.mp4")
+    write_video(video, frames, fps=4)
+    assert ClipCache.key(video, {**params, "sequence_fps": 25.0}) == ClipCache.key(video, params)
 
 
 def test_filter_clips_and_split_clips_take_folders(tmp_path, mixed_corpus):
