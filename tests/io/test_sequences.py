@@ -62,14 +62,29 @@ def _read_both(twins, **kwargs):
     return read_frames(mp4, **kwargs), read_frames(folder, **kwargs)
 
 
+def _assert_same_frames(twins, mode, pairs):
+    for output, segment in pairs:
+        video, sequence = _read_both(twins, **mode, **output, **segment)
+        assert sequence.shape == video.shape, (mode, output, segment)
+        np.testing.assert_array_equal(sequence, video, err_msg=f"{mode} {output} {segment}")
+
+
 @pytest.mark.parametrize("mode", _MODES, ids=repr)
 def test_png_folder_equals_lossless_mp4_in_every_sampling_mode(twins, mode):
-    """Check that a PNG folder and a lossless RGB mp4 of one clip give the same frames, exactly."""
-    for output in _OUTPUTS:
-        for segment in _SEGMENTS:
-            video, sequence = _read_both(twins, **mode, **output, **segment)
-            assert sequence.shape == video.shape, (mode, output, segment)
-            np.testing.assert_array_equal(sequence, video, err_msg=f"{mode} {output} {segment}")
+    """Check that a PNG folder and a lossless RGB mp4 of one clip give the same frames, exactly.
+
+    Each output (size, letterbox, grey) and each segment (whole, start/end, fragment) meets
+    every sampling mode; the slow test below crosses all three.
+    """
+    pairs = [(output, _SEGMENTS[i % len(_SEGMENTS)]) for i, output in enumerate(_OUTPUTS)]
+    _assert_same_frames(twins, mode, pairs)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", _MODES, ids=repr)
+def test_png_folder_equals_lossless_mp4_for_every_output_and_segment(twins, mode):
+    """Check the same equality for every combination of mode, output and segment."""
+    _assert_same_frames(twins, mode, [(o, g) for o in _OUTPUTS for g in _SEGMENTS])
 
 
 def test_png_folder_round_trips_exactly(twins):
