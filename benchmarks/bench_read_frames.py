@@ -18,7 +18,13 @@ one GOP early: x264's default 250 frames, 8.3 s at 30 fps). The long clip is
 also timed with ``seek="exact"`` (frames exactly at the bin centres), printed
 as its own ratio.
 
-Usage: python benchmarks/bench_read_frames.py [--repeats 5] [--workdir DIR]
+``--sequences`` instead compares image sequences with the video they were
+extracted from: 16 frames (112x112) from a folder of 120 PNG or JPEG frames
+(4 s of the 720p clip) against the same 16 from the H.264 file, both timed in
+this run, plus every frame of the PNG folder (what a sequence reader that
+decodes all images would pay).
+
+Usage: python benchmarks/bench_read_frames.py [--repeats 5] [--workdir DIR] [--sequences]
 """
 
 import argparse
@@ -93,13 +99,57 @@ def seek_per_frame(path, n=16, size=(112, 112)):
     return np.stack(out)
 
 
+def extract_frames(video, folder, ext):
+    """Every frame of ``video`` as ``folder/1.ext`` ... (JPEG at ffmpeg's best quality scale)."""
+    if os.path.isdir(folder):
+        return folder
+    os.makedirs(folder)
+    quality = ["-q:v", "2"] if ext == "jpg" else []
+    subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", video, "-map", "0:v:0",
+                    *quality, "-start_number", "1", os.path.join(folder, f"%d.{ext}")], check=True)
+    return folder
+
+
+def sequence_vs_video(workdir, repeats, seconds=4):
+    """Print 16 frames from PNG and JPEG folders relative to 16 from their H.264 source."""
+    from skemotion.io._sequence import _header_size
+
+    video = os.path.join(workdir, f"clip_{seconds}s_720p.mp4")
+    make_clip(video, seconds)
+    png = extract_frames(video, os.path.join(workdir, f"frames_{seconds}s_720p_png"), "png")
+    jpg = extract_frames(video, os.path.join(workdir, f"frames_{seconds}s_720p_jpg"), "jpg")
+
+    def folder_sample(folder, **kwargs):
+        _header_size.cache_clear()  # cold, as the video's probe is: every image header is read
+        return read_frames(folder, size=(112, 112), **kwargs)
+
+    n = len(os.listdir(png))
+    assert folder_sample(png, n_frames=16).shape == (16, 112, 112, 3)
+    t_video = best_of(lambda: sample(video), repeats)
+    t_png = best_of(lambda: folder_sample(png, n_frames=16), repeats)
+    t_jpg = best_of(lambda: folder_sample(jpg, n_frames=16), repeats)
+    t_all = best_of(lambda: folder_sample(png), max(1, repeats // 2))
+    print(f"{seconds} s 720p H.264, read_frames(n_frames=16, 112x112):        {t_video * 1000:8.1f} ms")
+    print(f"{n} 720p PNG frames, read_frames(n_frames=16, 112x112):   {t_png * 1000:8.1f} ms")
+    print(f"{n} 720p JPEG frames, read_frames(n_frames=16, 112x112):  {t_jpg * 1000:8.1f} ms")
+    print(f"{n} 720p PNG frames, every frame at 112x112:             {t_all * 1000:8.1f} ms")
+    print(f"RATIO PNG folder / video (16 frames): {t_png / t_video:.3f}")
+    print(f"RATIO JPEG folder / video (16 frames): {t_jpg / t_video:.3f}")
+    print(f"RATIO every PNG frame / 16 PNG frames: {t_all / t_png:.3f}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(), "skemotion_bench"))
     parser.add_argument("--long-seconds", type=int, default=600)
+    parser.add_argument("--sequences", action="store_true",
+                        help="compare folders of frames with their video instead")
     args = parser.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
+    if args.sequences:
+        sequence_vs_video(args.workdir, args.repeats)
+        return
     short = os.path.join(args.workdir, "clip_10s_720p.mp4")
     long = os.path.join(args.workdir, f"clip_{args.long_seconds}s_720p.mp4")
     make_clip(short, 10)

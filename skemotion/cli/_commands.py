@@ -286,6 +286,7 @@ def _load_model(path):
 def cmd_predict(args):
     import pandas as pd
 
+    from ..io._sequence import is_sequence
     from ..video import sliding_windows
 
     if args.figure and not args.window:
@@ -294,7 +295,7 @@ def cmd_predict(args):
     model = bundle["estimator"]
     for media in args.media:
         base = media.split("#t=")[0]
-        if not os.path.exists(base):
+        if not os.path.exists(base) and not is_sequence(base):  # a pattern of frames exists as files
             raise FileNotFoundError(f"No such media file: '{base}'")
     if args.window:
         with user_errors():  # media and window come from the command line

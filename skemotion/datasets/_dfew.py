@@ -147,7 +147,12 @@ def load_dfew(root, *, fold=1, subset="train", clips="original"):
     clips : {"original", "clip_224x224", "clip_224x224_16f"} or None, default="original"
         ``"original"``: the ``XXXXX.mp4`` videos of ``Clip/original``;
         the others: the per-clip frame folders ``XXXXX/`` of the face-aligned
-        sets; ``None``: labels only, ``data`` holds the clip names.
+        sets, image sequences that :class:`~skemotion.video.FrameSampler`
+        reads like videos, frames in the order of the numbers in their names
+        (``XXXXX_2.jpg`` before ``XXXXX_10.jpg``); ``None``: labels only,
+        ``data`` holds the clip names. ``clip_224x224_16f`` holds 16 frames
+        interpolated in time: sample it with ``FrameSampler(n_frames=16)``,
+        whose ``"uniform"`` strategy does not depend on ``sequence_fps``.
 
     Returns
     -------

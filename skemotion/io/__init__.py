@@ -7,6 +7,7 @@ from ._ffmpeg import ffmpeg_exe
 from ._fragment import make_fragment, parse_fragment
 from ._probe import MediaInfo, probe
 from ._read import iter_frames, read_audio, read_frames
+from ._sequence_write import write_sequence
 from ._write import write_audio, write_video
 
 __all__ = [
@@ -19,5 +20,6 @@ __all__ = [
     "read_audio",
     "read_frames",
     "write_audio",
+    "write_sequence",
     "write_video",
 ]

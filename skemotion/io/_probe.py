@@ -7,8 +7,10 @@ import re
 from dataclasses import dataclass
 
 from ..exceptions import MediaError
+from ..utils._validation import Interval, validate_params
 from ._ffmpeg import check_media_file, clean_stderr, ffmpeg_command, run_process
 from ._fragment import parse_fragment
+from ._sequence import is_sequence
 
 __all__ = ["MediaInfo", "probe"]
 
@@ -242,17 +244,24 @@ def _container(file_path):
     return h["format"] or "", h["start"]
 
 
-def probe(path, *, count_frames=False):
+def probe(path, *, count_frames=False, sequence_fps=30.0):
     """Read duration, frame rate, size, rotation and stream details of a media file.
 
     Parameters
     ----------
     path : str or os.PathLike
         A media file, optionally with a ``#t=START,END`` fragment, in which case
-        ``duration`` and ``n_frames`` describe the segment.
+        ``duration`` and ``n_frames`` describe the segment. An image sequence
+        (a folder of frames, or a printf or glob pattern, see
+        :func:`read_frames`) is described as a video at ``sequence_fps``
+        with no audio, from its image headers (nothing is decoded); its
+        ``n_frames`` is exact and ``video_codec`` names the image format.
     count_frames : bool, default=False
         Count the video frames exactly (a stream copy, or a decode for a
         fragment) instead of estimating them from duration and rate.
+    sequence_fps : float, default=30.0
+        Frame rate of an image sequence, which stores none; ignored for media
+        files.
 
     Returns
     -------
@@ -276,6 +285,12 @@ def probe(path, *, count_frames=False):
     (48, 32, 10.0, 10, False)
     """
     file_path, start, end = parse_fragment(path)
+    if is_sequence(file_path):
+        validate_params("probe", {"sequence_fps": sequence_fps},
+                        {"sequence_fps": [Interval(float, 0, None, closed="neither")]})
+        from ._sequence_read import sequence_info
+
+        return sequence_info(path, file_path, start, end, sequence_fps)
     check_media_file(file_path)
     stat = os.stat(file_path)
     text = _header(file_path, stat.st_mtime_ns, stat.st_size)

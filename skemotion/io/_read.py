@@ -18,6 +18,8 @@ from ..utils._validation import Interval, Options, validate_params
 from ._ffmpeg import FFmpegProcess, check_media_file
 from ._fragment import parse_fragment
 from ._probe import _container, _video_span, probe
+from ._sequence import DEFAULT_SEQUENCE_FPS, is_sequence
+from ._sequence_read import iter_sequence, prepare_sequence, read_sequence_at
 from ._soundfile import read_audio_soundfile
 
 __all__ = ["iter_frames", "read_frames", "read_audio"]
@@ -33,6 +35,7 @@ _PTS_TIME = re.compile(r"pts_time:\s*(-?[0-9.]+)")
 _AUDIO_PREROLL_S = 1.0
 # Demuxers whose timestamps are in milliseconds: seeking there is not sample exact.
 _MS_TIMESTAMP_FORMATS = {"matroska", "webm", "flv"}
+_SEQUENCE_FPS = Interval(float, 0, None, closed="neither")
 
 
 def _segment(path, start, end):
@@ -252,7 +255,8 @@ def _read_at_times(file_path, display, times, seg_start, seg_end, filters, frame
 
 
 def read_frames(path, *, n_frames=None, fps=None, times=None, max_frames=None, size=None,
-                color="rgb", keep_aspect=False, start=None, end=None, seek="auto", on_damage="warn"):
+                color="rgb", keep_aspect=False, start=None, end=None, seek="auto", on_damage="warn",
+                sequence_fps=DEFAULT_SEQUENCE_FPS):
     """Decode frames of a video into a uint8 array, sampling and scaling inside ffmpeg.
 
     Choose at most one of ``n_frames`` (evenly spaced over the segment),
@@ -262,7 +266,12 @@ def read_frames(path, *, n_frames=None, fps=None, times=None, max_frames=None, s
     Parameters
     ----------
     path : str or os.PathLike
-        Video file, optionally a ``path#t=START,END`` media fragment.
+        Video file, optionally a ``path#t=START,END`` media fragment; or an
+        image sequence read as a video at ``sequence_fps``: a folder of
+        frames (PNG, JPEG, BMP, PGM or PPM, ordered by the number in their
+        names, so ``2.png`` precedes ``10.png``; other files are ignored), or
+        a printf (``"frames/img_%04d.png"``) or glob (``"frames/*.jpg"``)
+        pattern. See :ref:`image_sequences`.
     n_frames : int, default=None
         Number of frames evenly spaced over the segment: frame ``k`` is the one
         shown at ``start + (k + 0.5) * duration / n_frames`` (the centre of the
@@ -303,6 +312,12 @@ def read_frames(path, *, n_frames=None, fps=None, times=None, max_frames=None, s
         naming the file and quoting ffmpeg; ``"raise"`` a
         :class:`~skemotion.exceptions.MediaError`. When frames asked for are
         missing, errors always raise.
+    sequence_fps : float, default=30.0
+        Frame rate of an image sequence, which stores none: frame ``j`` is
+        shown from ``j / sequence_fps`` s on. Ignored for video files, which
+        keep their own rate. Every image is a key frame, so every ``seek``
+        mode is exact on a sequence, and only the images returned are
+        decoded.
 
     Returns
     -------
@@ -311,10 +326,12 @@ def read_frames(path, *, n_frames=None, fps=None, times=None, max_frames=None, s
     Raises
     ------
     FileNotFoundError
-        If the file does not exist.
+        If the file does not exist (or the folder of a sequence, or no file
+        matches its pattern).
     MediaError
         If it is empty, not a regular file, corrupt, has no video stream, or
-        no frame decodes; when ffmpeg reports errors (a truncated or damaged
+        no frame decodes; for a sequence, if it holds no image, mixes image
+        formats or sizes, or an image is corrupt; when ffmpeg reports errors (a truncated or damaged
         file) and frames asked for are missing, even if it decoded some; and,
         with ``on_damage="raise"``, when it reports errors at all.
     ValueError
@@ -350,7 +367,8 @@ def read_frames(path, *, n_frames=None, fps=None, times=None, max_frames=None, s
     validate_params(
         "read_frames",
         {"n_frames": n_frames, "fps": fps, "max_frames": max_frames, "color": color,
-         "keep_aspect": keep_aspect, "seek": seek, "on_damage": on_damage},
+         "keep_aspect": keep_aspect, "seek": seek, "on_damage": on_damage,
+         "sequence_fps": sequence_fps},
         {
             "n_frames": [Interval(int, 1, None, closed="left"), None],
             "fps": [Interval(float, 0, None, closed="neither"), None],
@@ -359,12 +377,13 @@ def read_frames(path, *, n_frames=None, fps=None, times=None, max_frames=None, s
             "keep_aspect": ["boolean"],
             "seek": [Options({"auto", "exact", "keyframe", True, False})],
             "on_damage": [Options({"warn", "raise"})],
+            "sequence_fps": [_SEQUENCE_FPS],
         },
     )
     if sum(x is not None for x in (n_frames, fps, times)) > 1:
         raise ValueError("Pass at most one of n_frames, fps and times.")
     ctx = _prepare(path, size, color, keep_aspect, start, end,
-                   need_duration=n_frames is not None or times is not None)
+                   need_duration=n_frames is not None or times is not None, sequence_fps=sequence_fps)
     display, file_path, duration = ctx["display"], ctx["file_path"], ctx["duration"]
     seg_start, seg_end = ctx["seg_start"], ctx["seg_end"]
     frame_shape, filters = ctx["frame_shape"], ctx["filters"]
@@ -381,6 +400,9 @@ def read_frames(path, *, n_frames=None, fps=None, times=None, max_frames=None, s
             raise ValueError(
                 f"times must lie within the segment [0, {duration:g}) s of {display!r}; got max {times.max():g}."
             )
+        if ctx["sequence"] is not None:  # every image is a key frame: all modes are exact
+            return read_sequence_at(ctx, times, shown=n_frames is not None or seek == "keyframe",
+                                    on_damage=on_damage)
         spacing = duration / len(times) if duration else 0.0
         mode = "exact" if seek is True else seek
         if mode == "auto":
@@ -429,12 +451,14 @@ def read_frames(path, *, n_frames=None, fps=None, times=None, max_frames=None, s
         return _read_at_times(file_path, display, times, seg_start, seg_end, filters, frame_shape,
                                on_damage=on_damage)
 
+    if ctx["sequence"] is not None:
+        return np.stack(list(iter_sequence(ctx, fps, max_frames, on_damage=on_damage)))
     return np.stack(_decode(file_path, display, _rate_args(ctx, fps, max_frames), frame_shape, max_frames,
                             on_damage=on_damage))
 
 
 def iter_frames(path, *, fps=None, max_frames=None, size=None, color="rgb", keep_aspect=False,
-                start=None, end=None, on_damage="warn"):
+                start=None, end=None, on_damage="warn", sequence_fps=DEFAULT_SEQUENCE_FPS):
     """Stream frames one at a time, at the native rate or resampled to ``fps``.
 
     Same decoding as :func:`read_frames`, for callers that process a long video
@@ -444,8 +468,10 @@ def iter_frames(path, *, fps=None, max_frames=None, size=None, color="rgb", keep
     Parameters
     ----------
     path : str or os.PathLike
-        Video file, optionally a ``path#t=START,END`` media fragment.
-    fps, max_frames, size, color, keep_aspect, start, end, on_damage
+        Video file, optionally a ``path#t=START,END`` media fragment, or an
+        image sequence (a folder of frames or a pattern), as in
+        :func:`read_frames`.
+    fps, max_frames, size, color, keep_aspect, start, end, on_damage, sequence_fps
         As in :func:`read_frames`.
 
     Yields
@@ -463,13 +489,18 @@ def iter_frames(path, *, fps=None, max_frames=None, size=None, color="rgb", keep
     (8, 8, 3)
     >>> frames.close()  # the ffmpeg process is killed and reaped here
     """
-    validate_params("iter_frames", {"on_damage": on_damage}, {"on_damage": [Options({"warn", "raise"})]})
-    ctx = _prepare(path, size, color, keep_aspect, start, end, need_duration=False)
+    validate_params("iter_frames", {"on_damage": on_damage, "sequence_fps": sequence_fps},
+                    {"on_damage": [Options({"warn", "raise"})], "sequence_fps": [_SEQUENCE_FPS]})
+    ctx = _prepare(path, size, color, keep_aspect, start, end, need_duration=False,
+                   sequence_fps=sequence_fps)
+    if ctx["sequence"] is not None:
+        return iter_sequence(ctx, fps, max_frames, on_damage=on_damage)
     return _stream(ctx["display"], _rate_args(ctx, fps, max_frames), ctx["frame_shape"], max_frames,
                    on_damage=on_damage)
 
 
-def _prepare(path, size, color, keep_aspect, start, end, need_duration=True):
+def _prepare(path, size, color, keep_aspect, start, end, need_duration=True,
+             sequence_fps=DEFAULT_SEQUENCE_FPS):
     validate_params(
         "read_frames",
         {"color": color, "keep_aspect": keep_aspect},
@@ -481,15 +512,18 @@ def _prepare(path, size, color, keep_aspect, start, end, need_duration=True):
         size = (int(size[0]), int(size[1]))
     display = os.fspath(path)
     file_path, seg_start, seg_end = _segment(path, start, end)
-    check_media_file(file_path)
     channels = 1 if color == "gray" else 3
     filters = _scale_filters(size, keep_aspect, color)
+    if is_sequence(file_path):
+        return prepare_sequence(display, file_path, seg_start, seg_end, size, channels, filters,
+                                sequence_fps)
+    check_media_file(file_path)
     if size is not None and not need_duration:
         # Nothing to learn from a probe: save an ffmpeg launch; the decode itself
         # reports a missing video stream or an empty segment.
         return {"display": display, "file_path": file_path, "seg_start": seg_start, "seg_end": seg_end,
                 "duration": None, "info": None, "frame_shape": (size[1], size[0], channels),
-                "filters": filters}
+                "filters": filters, "sequence": None}
     info = probe(file_path)
     if not info.has_video:
         raise MediaError(f"Could not decode '{display}': no video stream.", display)
@@ -512,7 +546,7 @@ def _prepare(path, size, color, keep_aspect, start, end, need_duration=True):
     w, h = size if size is not None else info.display_size
     return {"display": display, "file_path": file_path, "seg_start": seg_start, "seg_end": seg_end,
             "origin": origin, "duration": duration, "info": info, "frame_shape": (h, w, channels),
-            "filters": filters}
+            "filters": filters, "sequence": None}
 
 
 def _rate_args(ctx, fps, max_frames):
@@ -585,6 +619,9 @@ def read_audio(path, sr, *, mono=True, start=None, duration=None):
         raise ValueError(f"duration must be positive; got {duration!r}.")
     end = None if duration is None else (start or 0.0) + duration
     file_path, seg_start, seg_end = _segment(path, start, end)
+    if is_sequence(file_path):
+        raise MediaError(f"Could not read audio from '{display}': it is an image sequence (a "
+                         "folder of frames or a pattern), which has no audio stream.", display)
     check_media_file(file_path)
     if file_path == display and not start:  # a whole file, or its first `duration` seconds
         y = read_audio_soundfile(file_path, sr, mono=mono, duration=duration)

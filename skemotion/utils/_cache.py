@@ -66,17 +66,27 @@ class ClipCache:
 
     @staticmethod
     def key(path, params):
-        """Hash of the clip's identity (path, fragment, file size and mtime) and ``params``."""
+        """Hash of the clip's identity (path, fragment, file size and mtime) and ``params``.
+
+        An image sequence is identified by each frame's path, size and mtime, so
+        adding, removing, renaming or rewriting a frame gives a new key.
+        """
         import joblib
 
         from .. import io as _io
 
         file_path, start, end = _io.parse_fragment(path)
-        try:
-            st = os.stat(file_path)
-            stamp = (st.st_size, st.st_mtime_ns)
-        except OSError:
-            stamp = None  # the decoder raises the proper error
+        if _io._sequence.is_sequence(file_path):
+            # A folder's own mtime misses frames rewritten in place: stamp every frame.
+            stamp = _io._sequence.sequence_stamp(file_path)
+        else:
+            # A video keeps its own rate: its entries do not depend on sequence_fps.
+            params = {k: v for k, v in params.items() if k != "sequence_fps"}
+            try:
+                st = os.stat(file_path)
+                stamp = (st.st_size, st.st_mtime_ns)
+            except OSError:
+                stamp = None  # the decoder raises the proper error
         return joblib.hash(
             (_CACHE_VERSION, os.path.abspath(file_path), start, end, stamp, sorted(params.items()))
         )

@@ -119,7 +119,9 @@ def filter_clips(X, y=None, groups=None, *, featurizers=None, min_frames=1, coun
     Parameters
     ----------
     X : array-like of shape (n_samples,) of str or os.PathLike
-        Clip paths or media fragments.
+        Clip paths or media fragments; image sequences (folders of frames,
+        printf or glob patterns) too, whose frames are counted from their
+        image headers.
     y : array-like of shape (n_samples,) or (n_samples, n_targets), default=None
         Targets, subset alongside ``X``.
     groups : array-like of shape (n_samples,), default=None
@@ -219,7 +221,8 @@ def filter_clips(X, y=None, groups=None, *, featurizers=None, min_frames=1, coun
     return _take(X, kept), _take(y, kept), _take(groups, kept), dropped
 
 
-def split_clips(X, y=None, groups=None, *, clip_frames, hop_frames=None, min_frames=1):
+def split_clips(X, y=None, groups=None, *, clip_frames, hop_frames=None, min_frames=1,
+                sequence_fps=30.0):
     """Cut long clips into fragments ``"path#t=START,END"`` of ``clip_frames`` frames.
 
     Each fragment inherits the label and group of its clip, so group-aware
@@ -245,6 +248,11 @@ def split_clips(X, y=None, groups=None, *, clip_frames, hop_frames=None, min_fra
         many frames (:class:`FrameSampler` pads it). A clip with fewer than
         ``min_frames`` frames in all raises: remove it with
         :func:`filter_clips` first.
+    sequence_fps : float, default=30.0
+        Frame rate of the clips given as image sequences (folders of frames
+        or patterns), which store none; pass the one of your
+        :class:`FrameSampler`. Fragments of a sequence cover whole frames at
+        that rate.
 
     Returns
     -------
@@ -284,11 +292,13 @@ def split_clips(X, y=None, groups=None, *, clip_frames, hop_frames=None, min_fra
 
     validate_params(
         "split_clips",
-        {"clip_frames": clip_frames, "hop_frames": hop_frames, "min_frames": min_frames},
+        {"clip_frames": clip_frames, "hop_frames": hop_frames, "min_frames": min_frames,
+         "sequence_fps": sequence_fps},
         {
             "clip_frames": [_POSITIVE_INT],
             "hop_frames": [_POSITIVE_INT, None],
             "min_frames": [_POSITIVE_INT],
+            "sequence_fps": [_POSITIVE_FLOAT],
         },
     )
     hop = clip_frames if hop_frames is None else hop_frames
@@ -296,7 +306,7 @@ def split_clips(X, y=None, groups=None, *, clip_frames, hop_frames=None, min_fra
     _check_lengths(paths, y, groups, "split_clips")
     fragments, source, too_short = [], [], []
     for i, path in enumerate(paths):
-        info = _io.probe(path)
+        info = _io.probe(path, sequence_fps=sequence_fps)
         if not info.has_video or not info.fps or info.duration is None:
             raise MediaError(
                 f"split_clips cannot cut '{path}': its video frame rate or duration is unknown.",
@@ -329,7 +339,7 @@ def split_clips(X, y=None, groups=None, *, clip_frames, hop_frames=None, min_fra
     return X_frag, _take(y, source), _take(groups, source), source
 
 
-def sliding_windows(path, window, hop=None):
+def sliding_windows(path, window, hop=None, *, sequence_fps=30.0):
     """Fragments ``"path#t=START,END"`` of ``window`` seconds that cover a long video.
 
     For timeline prediction (e.g. EEV's 6 Hz labels): predict each window
@@ -340,12 +350,16 @@ def sliding_windows(path, window, hop=None):
     Parameters
     ----------
     path : str or os.PathLike
-        A video file, or a fragment of one (then its segment is covered).
+        A video file, or a fragment of one (then its segment is covered), or
+        an image sequence (a folder of frames or a pattern).
     window : float
         Window length in seconds.
     hop : float, default=None
         Seconds between consecutive window starts, at most ``window`` so no
         part of the video is skipped; ``None`` means ``window``.
+    sequence_fps : float, default=30.0
+        Frame rate of an image sequence (a folder of frames or a pattern),
+        which gives its duration; ignored for video files.
 
     Yields
     ------
@@ -378,8 +392,9 @@ def sliding_windows(path, window, hop=None):
 
     validate_params(
         "sliding_windows",
-        {"path": path, "window": window, "hop": hop},
-        {"path": ["path"], "window": [_POSITIVE_FLOAT], "hop": [_POSITIVE_FLOAT, None]},
+        {"path": path, "window": window, "hop": hop, "sequence_fps": sequence_fps},
+        {"path": ["path"], "window": [_POSITIVE_FLOAT], "hop": [_POSITIVE_FLOAT, None],
+         "sequence_fps": [_POSITIVE_FLOAT]},
     )
     hop = window if hop is None else hop
     if hop > window:
@@ -387,7 +402,7 @@ def sliding_windows(path, window, hop=None):
             f"The 'hop' parameter of sliding_windows must be at most window={window!r} so that "
             f"the windows cover the video. Got {hop!r} instead."
         )
-    info = _io.probe(os.fspath(path))
+    info = _io.probe(os.fspath(path), sequence_fps=sequence_fps)
     if info.duration is None:
         raise MediaError(
             f"sliding_windows cannot cover '{os.fspath(path)}': its duration is unknown.",

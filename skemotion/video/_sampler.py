@@ -50,6 +50,7 @@ def _decode(path, decode_params):
         "color": decode_params["color"],
         "keep_aspect": decode_params["keep_aspect"],
         "on_damage": decode_params.get("on_damage", "warn"),
+        "sequence_fps": decode_params.get("sequence_fps", 30.0),
     }
     if strategy == "uniform":
         frames = _io.read_frames(path, n_frames=n_frames, seek=decode_params["seek"], **common)
@@ -130,7 +131,8 @@ class FrameSampler(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_
     """Sample a fixed number of frames from each video clip.
 
     Turns a 1-D array-like of video paths (or media fragments
-    ``"clip.mp4#t=START,END"``) into one uint8 array of shape
+    ``"clip.mp4#t=START,END"``, or image sequences: folders of frames and
+    printf/glob patterns, see :ref:`image_sequences`) into one uint8 array of shape
     ``(n_samples, n_frames, height, width, channels)``, in input order. All
     decoding, scaling, colour conversion and frame-rate conversion run inside
     ffmpeg through :func:`skemotion.io.read_frames`; Python only pads and
@@ -203,6 +205,12 @@ class FrameSampler(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_
         worker processes), ``"raise"`` makes it a
         :class:`~skemotion.exceptions.MediaError`, listed with the other bad
         clips. A clip whose frames cannot all be decoded always raises.
+    sequence_fps : float, default=30.0
+        Frame rate of the clips given as image sequences (a folder of frames
+        or a pattern), which store none; frame ``j`` is shown from
+        ``j / sequence_fps`` s on, which places the ``"rate"`` ticks. Video
+        files keep their own rate. ``"uniform"`` and ``"head"`` pick the same
+        images whatever it is.
     memmap_dir : str or os.PathLike, default=None
         If given, :meth:`transform` writes its output into a new ``.npy`` file in
         this directory (named from a hash of the paths and the parameters) and
@@ -263,6 +271,7 @@ class FrameSampler(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_
         "padding": [Options({"last", "zero", "loop"})],
         "seek": [Options({"auto", "exact", "keyframe"}), "boolean"],
         "on_damage": [Options({"warn", "raise"})],
+        "sequence_fps": [Interval(float, 0, None, closed="neither")],
         "memmap_dir": ["path", None],
         "n_jobs": [Interval(int, None, None), None],
         "verbose": [Interval(int, 0, None, closed="left"), "boolean"],
@@ -280,6 +289,7 @@ class FrameSampler(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_
         padding="last",
         seek="auto",
         on_damage="warn",
+        sequence_fps=30.0,
         memmap_dir=None,
         memory=None,
         n_jobs=None,
@@ -294,6 +304,7 @@ class FrameSampler(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_
         self.padding = padding
         self.seek = seek
         self.on_damage = on_damage
+        self.sequence_fps = sequence_fps
         self.memmap_dir = memmap_dir
         self.memory = memory
         self.n_jobs = n_jobs
@@ -332,6 +343,7 @@ class FrameSampler(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_
             "keep_aspect": bool(self.keep_aspect),
             "padding": self.padding,
             "on_damage": self.on_damage,
+            "sequence_fps": float(self.sequence_fps),
             # Only "uniform" seeks: other strategies share cache entries whatever seek is.
             "seek": ("exact" if self.seek is True else self.seek)
             if self.strategy == "uniform" else None,
@@ -423,7 +435,7 @@ class FrameSampler(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_
             return (height, width, channels)
         from .. import io as _io
 
-        width, height = _io.probe(first_path).display_size
+        width, height = _io.probe(first_path, sequence_fps=params["sequence_fps"]).display_size
         return (height, width, channels)
 
     def _run(self, paths, params, frame_shape, out, target):
