@@ -14,7 +14,7 @@ from ..utils._output import MediaOutputMixin
 from ..utils._validation import Size, size_to_wh
 from ._align import alignment_matrix, cut, hull_mask, warp
 from ._detectors import FaceDetector, get_detector, import_cv2
-from ._frames import check_frames
+from ._frames import StatelessTransformerMixin, check_frames
 from ._landmarks import FaceLandmarker, fill_missing
 from ._tracking import center_box, track_boxes
 
@@ -85,7 +85,10 @@ def _ellipse_mask(shape, cx, cy, ax, ay):
     return ((xx + 0.5 - cx) / ax) ** 2 + ((yy + 0.5 - cy) / ay) ** 2 <= 1.0
 
 
-class FaceCropper(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+class FaceCropper(
+    StatelessTransformerMixin, MediaOutputMixin, TransformerMixin, BaseEstimator,
+    auto_wrap_output_keys=None,
+):
     """Detect, track and crop (or mask) the face in every frame of each clip.
 
     Each frame goes through a face detector (by default OpenCV's Haar cascade,
@@ -268,13 +271,8 @@ class FaceCropper(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_o
         self.verbose = verbose
 
     # -- sklearn plumbing -------------------------------------------------------------
-    def __sklearn_is_fitted__(self):
-        return True
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.requires_fit = False
-        tags.input_tags.two_d_array = False  # true: frames are 5-D, 2-D input is rejected
         tags.transformer_tags.preserves_dtype = ["uint8"]
         return tags
 
@@ -299,24 +297,6 @@ class FaceCropper(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_o
 
     def _check_X(self, X):
         return check_frames(X)
-
-    def fit(self, X, y=None):
-        """Check the parameters and the input; nothing is learned.
-
-        Parameters
-        ----------
-        X : ndarray of shape (n_samples, n_frames, height, width, 3), dtype=uint8
-            RGB frames (one channel is accepted too).
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : FaceCropper
-        """
-        self._check_params()
-        self._check_X(X)
-        return self
 
     # -- public API -------------------------------------------------------------------
     def detect(self, X):

@@ -37,3 +37,40 @@ def check_frames(X):
     if min(X.shape[:4]) == 0:
         raise ValueError(f"Expected X of shape {FRAMES_SHAPE} with no empty axis; got {X.shape}.")
     return X
+
+
+class StatelessTransformerMixin:
+    """``fit`` only checks the parameters (``_check_params``) and the input (``_check_X``).
+
+    For the face transformers, which learn nothing: they are always "fitted" and
+    refuse 2-D input (their input is frames or landmarks).
+    """
+
+    def __sklearn_is_fitted__(self):
+        return True
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = False
+        tags.input_tags.two_d_array = False
+        return tags
+
+    def fit(self, X, y=None):
+        """Check the parameters and the input; nothing is learned.
+
+        Parameters
+        ----------
+        X : ndarray
+            What :meth:`transform` takes: frames ``(n_samples, n_frames, height,
+            width, 3)`` of dtype uint8, or landmarks for ``LandmarkFeatures``.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            This transformer.
+        """
+        self._check_params()
+        self._check_X(X)
+        return self

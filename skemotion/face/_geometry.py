@@ -5,6 +5,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from ..utils import check_array_shape, validate_params
 from ..utils._output import ShapeAwareOutputMixin
+from ._frames import StatelessTransformerMixin
 from ._landmarks import N_LANDMARKS, eye_centres
 
 __all__ = ["LandmarkFeatures"]
@@ -121,7 +122,8 @@ def _frame_features(points):
 
 
 class LandmarkFeatures(
-    ShapeAwareOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
+    StatelessTransformerMixin, ShapeAwareOutputMixin, TransformerMixin, BaseEstimator,
+    auto_wrap_output_keys=None,
 ):
     """Geometric expression features from face landmarks: distances, ratios and angles.
 
@@ -181,13 +183,8 @@ class LandmarkFeatures(
         self.features = features
         self.pool = pool
 
-    def __sklearn_is_fitted__(self):
-        return True
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.requires_fit = False
-        tags.input_tags.two_d_array = False
         tags.input_tags.allow_nan = True
         return tags
 
@@ -225,24 +222,6 @@ class LandmarkFeatures(
         if not np.issubdtype(X.dtype, np.number):
             raise ValueError(f"Expected numeric landmarks; got dtype {X.dtype}.")
         return X
-
-    def fit(self, X, y=None):
-        """Check the parameters and the input; nothing is learned.
-
-        Parameters
-        ----------
-        X : ndarray of shape (n_samples, n_frames, 468, 2) or (..., 3)
-            Landmarks in pixels, as returned by :class:`FaceLandmarker`.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : LandmarkFeatures
-        """
-        self._check_params()
-        self._check_X(X)
-        return self
 
     def transform(self, X):
         """Compute the features of every frame, pooled per clip unless ``pool=None``.

@@ -19,7 +19,7 @@ from ..exceptions import NoFaceError
 from ..utils import Interval, Options, validate_params
 from ..utils._output import MediaOutputMixin
 from ._detectors import FaceDetector, get_detector, import_cv2
-from ._frames import check_frames
+from ._frames import StatelessTransformerMixin, check_frames
 from ._litert import cached_interpreter
 from ._tracking import _pick
 
@@ -216,7 +216,10 @@ def fill_missing(points):
     return points
 
 
-class FaceLandmarker(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+class FaceLandmarker(
+    StatelessTransformerMixin, MediaOutputMixin, TransformerMixin, BaseEstimator,
+    auto_wrap_output_keys=None,
+):
     """Locate 468 face landmarks in every frame of each clip (MediaPipe Face Mesh, offline).
 
     Google's MediaPipe Face Mesh model ships inside skemotion (the ``.tflite``
@@ -309,35 +312,11 @@ class FaceLandmarker(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wra
         self.n_jobs = n_jobs
         self.verbose = verbose
 
-    def __sklearn_is_fitted__(self):
-        return True
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.requires_fit = False
-        tags.input_tags.two_d_array = False
-        return tags
+    def _check_params(self):
+        validate_params(self, self.get_params(deep=False), self._parameter_constraints)
 
     def _check_X(self, X):
         return check_frames(X)
-
-    def fit(self, X, y=None):
-        """Check the parameters and the input; nothing is learned.
-
-        Parameters
-        ----------
-        X : ndarray of shape (n_samples, n_frames, height, width, 3), dtype=uint8
-            RGB frames (one channel is accepted too).
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : FaceLandmarker
-        """
-        validate_params(self, self.get_params(deep=False), self._parameter_constraints)
-        self._check_X(X)
-        return self
 
     def locate(self, X, boxes=None):
         """Landmarks of every frame where the face is found, with the found-mask.
@@ -372,7 +351,7 @@ class FaceLandmarker(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wra
         >>> faces.landmarks.shape, faces.found.tolist()
         ((1, 2, 468, 2), [[True, True]])
         """
-        validate_params(self, self.get_params(deep=False), self._parameter_constraints)
+        self._check_params()
         X = self._check_X(X)
         if boxes is not None:
             boxes = np.asarray(boxes, dtype=np.float64)

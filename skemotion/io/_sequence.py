@@ -17,6 +17,7 @@ import re
 import stat
 import struct
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ..exceptions import MediaError
 
@@ -191,7 +192,7 @@ def _list_frames(path):
         )
     (codec, names), = frames.items()
     names.sort(key=_natural_key)
-    for a, b in zip(names, names[1:]):
+    for a, b in pairwise(names):
         if _natural_key(a) == _natural_key(b):
             raise MediaError(
                 f"Could not decode '{path}': '{a}' and '{b}' carry the same frame number, so "

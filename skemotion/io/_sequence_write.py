@@ -5,6 +5,7 @@ import os
 import numpy as np
 
 from ._ffmpeg import FFmpegProcess, local_url
+from ._write import feed_frames
 
 __all__ = ["write_sequence"]
 
@@ -72,11 +73,5 @@ def write_sequence(folder, frames, *, pattern="%d.png", start=1, quality=None):
             "-s", f"{w}x{h}", "-r", "30", "-i", "-", *out, "-start_number", str(int(start)),
             "-f", "image2", local_url(os.path.join(folder, pattern))]
     with FFmpegProcess(args, path=folder, stdin=True) as proc:
-        try:
-            proc.proc.stdin.write(np.ascontiguousarray(frames).tobytes())
-            proc.proc.stdin.close()
-        except BrokenPipeError:
-            pass
-        if proc.finish() != 0:
-            raise proc.error("ffmpeg failed", what="write")
+        feed_frames(proc, frames)
     return folder

@@ -25,6 +25,17 @@ _AUDIO_FORMATS = {".wav": "pcm_s16le", ".mp3": "libmp3lame", ".flac": "flac", ".
                   ".opus": "libopus", ".m4a": "aac", ".aac": "aac"}
 
 
+
+def feed_frames(proc, frames):
+    """Send raw frames to an ffmpeg writer's stdin, wait, and raise its error if it failed."""
+    try:
+        proc.proc.stdin.write(np.ascontiguousarray(frames).tobytes())
+        proc.proc.stdin.close()
+    except BrokenPipeError:
+        pass  # ffmpeg stopped reading: its exit status and messages say why
+    if proc.finish() != 0:
+        raise proc.error("ffmpeg failed", what="write")
+
 def _as_audio(audio, name="audio"):
     audio = np.asarray(audio, dtype=np.float32)
     if audio.ndim == 1:
@@ -129,13 +140,7 @@ def write_video(path, frames, fps, *, audio=None, sr=None, video_codec=None, aud
         args += ["-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", *v_args]
         args += ["-fflags", "+bitexact", "-flags:v", "+bitexact", "-flags:a", "+bitexact", local_url(path)]
         with FFmpegProcess(args, path=path, stdin=True) as proc:
-            try:
-                proc.proc.stdin.write(np.ascontiguousarray(frames).tobytes())
-                proc.proc.stdin.close()
-            except BrokenPipeError:
-                pass
-            if proc.finish() != 0:
-                raise proc.error("ffmpeg failed", what="write")
+            feed_frames(proc, frames)
     finally:
         if raw_audio is not None:
             os.unlink(raw_audio)

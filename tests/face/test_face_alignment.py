@@ -165,7 +165,7 @@ def test_alignment_parameters_are_searchable(litert):
     pipe = Pipeline([
         ("face", FaceMasker(size=24, landmarker=FaceLandmarker(), on_no_face="center")),
         ("flat", FunctionTransformer(lambda Z: Z.reshape(len(Z), -1) / 255.0)),
-        ("clf", LogisticRegression(max_iter=100)),
+        ("clf", LogisticRegression(max_iter=1000)),
     ])
     grid = {"face__align": [True], "face__eye_distance": [None, 0.3],
             "face__mask_shape": ["ellipse", "hull"], "face__landmarker__min_presence": [0.6]}
