@@ -38,6 +38,8 @@ _MS_TIMESTAMP_FORMATS = {"matroska", "webm", "flv"}
 _SEQUENCE_FPS = Interval(float, 0, None, closed="neither")
 
 
+_TIME_TOLERANCE = 1e-6  # seconds: far below any frame interval, above printing rounding
+
 def _segment(path, start, end):
     """Resolve a fragment plus relative start/end into (file, seg_start, seg_end)."""
     file_path, frag_start, frag_end = parse_fragment(path)
@@ -125,7 +127,8 @@ def _check_clean_end(proc, code, n, *, unit="frames", target=None, what="decode"
     errors while producing it (a glitch it concealed, common in streams cut
     from broadcasts or web video, or damage that changed what was decoded):
     ``on_damage="warn"`` gives a :class:`MediaWarning` naming the file,
-    ``"raise"`` a :class:`MediaError`.
+    ``"raise"`` a :class:`MediaError`. A ``notes`` list collects that warning's
+    ffmpeg lines instead, for a caller that warns once for many seeks.
     """
     if code != 0:
         raise proc.error(f"ffmpeg failed (exit code {code}) while decoding {target or 'it'} "
@@ -146,6 +149,9 @@ def _check_clean_end(proc, code, n, *, unit="frames", target=None, what="decode"
             "content (on_damage='raise')",
             what=what,
         )
+    if notes is not None:  # the caller issues one warning for all its seeks
+        notes.append(tail)
+        return
     warnings.warn(
         f"ffmpeg reported errors while it read '{proc.path}' but returned all {target} "
         f"asked for; they may differ from the file's content (pass on_damage='raise' to "
@@ -223,8 +229,10 @@ def _read_at_times(file_path, display, times, seg_start, seg_end, filters, frame
     time) picks each frame that some target falls on; ``showinfo`` reports the
     picked frames' times so targets sharing a frame get that frame repeated.
     """
-    order = np.unique(times)
-    terms = "+".join(f"gt({t:.6f},ld(1))*lte({t:.6f},t)" for t in order)
+    # A target matches a frame starting up to 1 us later: printed times are rounded, and
+    # 2/30 s must find the frame at 2/30 s, not the next one.
+    order = np.unique(times) - _TIME_TOLERANCE
+    terms = "+".join(f"gt({t:.9f},ld(1))*lte({t:.9f},t)" for t in order)
     expr = f"st(1,if(eq(n,0),-1,ld(0)));st(0,t);{terms}"
     # level+info: showinfo's lines are info, errors are tagged [error] and told apart.
     args = ["-loglevel", "level+info", *_input_args(file_path, seg_start, seg_end), "-map", "0:v:0",
@@ -242,7 +250,7 @@ def _read_at_times(file_path, display, times, seg_start, seg_end, filters, frame
         stamps = [float(m) for m in _PTS_TIME.findall("".join(proc.stderr_lines))]
         if code != 0 and not frames:
             raise proc.error("ffmpeg failed")
-        idx = np.searchsorted(np.asarray(stamps) + 1e-6, times)
+        idx = np.searchsorted(np.asarray(stamps) + _TIME_TOLERANCE, times)
         complete = len(stamps) == len(frames) > 0 and not np.any(idx >= len(frames))
         _check_clean_end(proc, code, len(frames), target=f"the frames at {len(times)} times",
                          complete=complete, on_damage=on_damage)

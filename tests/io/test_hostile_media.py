@@ -134,6 +134,18 @@ def test_damaged_files_never_give_silently_wrong_frames(media, name, seek):
     assert messages and messages[0].startswith(f"ffmpeg reported errors while it read '{path}'")
 
 
+def test_seeking_a_damaged_file_warns_once(media):
+    """Check that exact seeks into a file damaged mid-file give one MediaWarning for the read,
+    counting the seeks that met errors, not one warning per seek."""
+    path = media["damaged"]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        read_frames(path, n_frames=8, seek="exact")
+    messages = [str(w.message) for w in caught if issubclass(w.category, MediaWarning)]
+    assert len(messages) == 1, messages
+    assert re.search(r"\(\d+ of 8 seeks met errors\)", messages[0])
+
+
 @pytest.mark.parametrize("seek", SEEK_MODES)
 def test_damage_mid_file_warns_and_on_damage_raises(media, seek):
     """Check that all frames asked for from a file damaged mid-file come with a

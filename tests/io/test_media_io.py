@@ -537,3 +537,23 @@ def test_concealed_audio_errors_warn_when_everything_arrived(tmp_path, monkeypat
     with pytest.warns(MediaWarning, match="(?s)" + re.escape(f"'{path}'") + ".*concealing 1 errors"):
         y = read_audio(path, sr=16000)
     assert y.shape == (16000,)
+
+
+@pytest.mark.parametrize("seek", [False, "exact", "auto"])
+@pytest.mark.parametrize("ext, codec_args", [(".mp4", ["-c:v", "libx264", "-pix_fmt", "yuv420p"]),
+                                             (".avi", ["-c:v", "mjpeg"])])
+def test_times_on_frame_starts_give_that_frame(media_dir, seek, ext, codec_args):
+    """Check times exactly where frames start (k/30 s at 30 fps, not representable in binary)
+    give frame k in every exact seek mode, not the next frame (a rounding slip gave frame 3
+    for 2/30 s when the clip was decoded once)."""
+    path = media_dir / f"ramp30{ext}"
+    if not path.exists():
+        subprocess.run(
+            [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "rawvideo",
+             "-pix_fmt", "rgb24", "-s", "48x32", "-r", "30", "-i", "-", *codec_args, str(path)],
+            input=ramp_frames(25).tobytes(), check=True,
+        )
+    times = np.arange(25) / 30
+    assert levels(read_frames(path, times=times, seek=seek)) == list(range(25))
+    shuffled = np.random.default_rng(0).permutation(25)
+    assert levels(read_frames(path, times=times[shuffled], seek=seek)) == shuffled.tolist()
