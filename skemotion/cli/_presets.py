@@ -14,6 +14,8 @@ PRESETS = {
     "spectral shape, energy, f0, HNR, jitter, shimmer) -> linear SVM (recommended for speech)",
     "face-cnn-lstm": "frames -> face crop (aligned on landmarks when LiteRT is installed) -> CNN-LSTM "
     "(masked-face CNN-LSTM of the CREMA-D/RAVDESS study)",
+    "face-geometry": "frames -> Face Mesh landmarks -> pose-invariant distances and angles pooled "
+    "per clip -> linear SVM (a classic geometric baseline; needs LiteRT)",
     "frame-cnn": "frames -> custom CNN per frame, pooled over time (EEV custom CNN)",
     "convlstm": "frames -> stacked convolutional LSTM cells (EEV Conv-LSTM)",
     "audio-lstm": "audio -> silence trimmed, centre crop -> Hamming-window spectral and pitch sequences -> bidirectional LSTM (Hindi-video study)",
@@ -122,6 +124,8 @@ def build_preset(name, *, task="classification", scale="small", random_state=0):
 
     if name not in PRESETS:
         raise KeyError(name)
+    if name == "face-geometry":
+        return _face_geometry(task, scale)
     if name in ("face-cnn-lstm", "frame-cnn", "convlstm"):
         from ..face import FaceCropper
 
@@ -173,6 +177,35 @@ def build_preset(name, *, task="classification", scale="small", random_state=0):
     return Pipeline([("union", union), ("model", _model("Fusion", task, scale, random_state))])
 
 
+def _face_geometry(task, scale):
+    """Landmark geometry of the face, pooled per clip, and a linear model.
+
+    Frames keep their aspect (letterboxed): stretching them would change the very
+    distances and angles measured. 0.95-0.97 on unseen actors of the synthetic corpus
+    (GroupKFold(4), C from 0.01 to 1); that corpus only shows the mechanics work.
+    """
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import Ridge
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.svm import LinearSVC
+
+    from ..face import FaceLandmarker, LandmarkFeatures
+    from ..video import FrameSampler
+
+    final = LinearSVC(C=0.1) if task == "classification" else Ridge(alpha=10.0)
+    return Pipeline([
+        ("frames", FrameSampler(n_frames=8 if scale == "small" else 16, size=(320, 240),
+                                keep_aspect=True)),
+        # a clip without any face gets the training mean, with a FaceWarning naming it
+        ("landmarks", FaceLandmarker(on_no_face="nan")),
+        ("features", LandmarkFeatures(on_empty="nan")),
+        ("impute", SimpleImputer()),
+        ("scale", StandardScaler()),
+        ("model", final),
+    ])
+
+
 def _speech_functionals(task):
     """The recommended speech pipeline: functionals of paralinguistic descriptors, linear model.
 
@@ -214,6 +247,12 @@ def preset_space(name, task="classification"):
                 "face__margin": FloatDistribution(0.0, 0.4)}
     if name == "audio-lstm":
         return {**lr, "model__module__hidden_size": CategoricalDistribution([40, 80, 120])}
+    if name == "face-geometry":
+        model = ({"model__alpha": FloatDistribution(1e-1, 1e3, log=True)} if task == "regression"
+                 else {"model__C": FloatDistribution(1e-3, 1e1, log=True)})
+        return {**model, "landmarks__min_presence": FloatDistribution(0.5, 0.9),
+                "features__pool": CategoricalDistribution([("mean", "std"),
+                                                           ("mean", "std", "min", "max")])}
     if name == "speech-functionals":  # LinearSVC's C, or Ridge's alpha; the silence threshold
         model = ({"model__alpha": FloatDistribution(1e0, 1e5, log=True)} if task == "regression"
                  else {"model__C": FloatDistribution(1e-5, 1e-2, log=True)})

@@ -1,9 +1,12 @@
 """LandmarkFeatures: distances and angles between face landmarks, invariant to pose in the image."""
 
+import warnings
+
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from ..utils import check_array_shape, validate_params
+from ..exceptions import FaceWarning
+from ..utils import Options, check_array_shape, validate_params
 from ..utils._output import ShapeAwareOutputMixin
 from ._frames import StatelessTransformerMixin
 from ._landmarks import N_LANDMARKS, eye_centres
@@ -146,6 +149,11 @@ class LandmarkFeatures(
         Statistics over the frames of each clip, among ``"mean"``, ``"std"``,
         ``"min"``, ``"max"`` and ``"median"``; frames whose landmarks are NaN
         (not found) are left out. ``None`` keeps one row per frame.
+    on_empty : {"error", "nan"}, default="error"
+        A clip with no landmarks in any frame (``FaceLandmarker(on_no_face="nan")``)
+        raises, naming the samples, or gets a row of NaN with a
+        :class:`~skemotion.exceptions.FaceWarning` naming them (follow with
+        :class:`~sklearn.impute.SimpleImputer` to keep such clips).
 
     Attributes
     ----------
@@ -177,11 +185,13 @@ class LandmarkFeatures(
     _parameter_constraints = {
         "features": [list, tuple, None],
         "pool": [tuple, list, None],
+        "on_empty": [Options({"error", "nan"})],
     }
 
-    def __init__(self, *, features=None, pool=("mean", "std", "min", "max")):
+    def __init__(self, *, features=None, pool=("mean", "std", "min", "max"), on_empty="error"):
         self.features = features
         self.pool = pool
+        self.on_empty = on_empty
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -247,13 +257,22 @@ class LandmarkFeatures(
         if self.pool is None:
             return per_frame  # 3-D: never wrapped in a DataFrame
         empty = np.flatnonzero(np.isnan(per_frame).all(axis=(1, 2)))
-        if len(empty):
+        if len(empty) and self.on_empty == "error":
             raise ValueError(
                 f"LandmarkFeatures: samples {empty.tolist()} have no frame with landmarks "
-                "(all NaN), so nothing can be pooled; drop them or use FaceLandmarker's "
-                "default on_no_face='error' to find them earlier."
+                "(all NaN), so nothing can be pooled; drop them, or set on_empty='nan' and "
+                "impute."
             )
-        pooled = [_STATISTICS[s](per_frame, axis=1) for s in stats]
+        if len(empty):
+            warnings.warn(
+                f"LandmarkFeatures: samples {empty.tolist()} have no frame with landmarks; "
+                "their features are NaN.",
+                FaceWarning,
+                stacklevel=2,
+            )
+        with warnings.catch_warnings():  # all-NaN clips are announced above
+            warnings.simplefilter("ignore", RuntimeWarning)
+            pooled = [_STATISTICS[s](per_frame, axis=1) for s in stats]
         # feature-major: mouth_width_mean, mouth_width_std, ...
         return self._wrap_output(np.stack(pooled, axis=-1).reshape(len(X), -1), X)
 

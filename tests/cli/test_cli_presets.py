@@ -9,6 +9,7 @@ from skemotion.cli._presets import PRESETS, build_preset, preset_modality, prese
 # Tiny settings per preset, so that one epoch on 8 clips takes a few seconds.
 TINY = {
     "face-cnn-lstm": {"frames__n_frames": 2, "frames__size": (32, 32), "face__size": 16},
+    "face-geometry": {"frames__n_frames": 2, "frames__size": (128, 96)},
     "frame-cnn": {"frames__n_frames": 2, "frames__size": (32, 32)},
     "convlstm": {"frames__n_frames": 2, "frames__size": (32, 32)},
     "audio-lstm": {"audio__duration": 0.5},
@@ -51,7 +52,7 @@ def test_preset_builds_fits_and_takes_its_space(name, synthetic_corpus):
 def test_preset_modality():
     """Check what each preset reads: audio presets audio, fusion both tracks, the rest video."""
     assert {n: preset_modality(n) for n in PRESETS} == {
-        "face-cnn-lstm": "video", "frame-cnn": "video", "convlstm": "video",
+        "face-cnn-lstm": "video", "face-geometry": "video", "frame-cnn": "video", "convlstm": "video",
         "audio-lstm": "audio", "audio-logreg": "audio", "speech-functionals": "audio",
         "fusion": "audiovisual",
     }

@@ -5,6 +5,7 @@ import re
 import numpy as np
 import pytest
 
+from skemotion.exceptions import FaceWarning
 from skemotion.face import FaceLandmarker, LandmarkFeatures, import_cv2
 from skemotion.face._geometry import FEATURES, frame_features
 
@@ -92,6 +93,9 @@ def test_pooling_names_and_missing_frames(real_landmarks):
     X[1] = np.nan
     with pytest.raises(ValueError, match=re.escape("samples [1] have no frame with landmarks")):
         est.transform(X)
+    with pytest.warns(FaceWarning, match=re.escape("samples [1] have no frame with landmarks")):
+        kept = est.set_params(on_empty="nan").transform(X)
+    assert np.isnan(kept[1]).all() and np.isfinite(kept[[0, 2]]).all()
 
 
 def test_bad_input_and_parameters_raise(real_landmarks):
