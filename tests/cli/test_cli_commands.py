@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from skemotion.cli import main
-from skemotion.cli._main import UserError
+from skemotion.cli._errors import UserError
 from skemotion.cli._spec import SpecError, load_pipeline_spec
 
 FAST = ["--preset", "audio-logreg", "--n-samples", "16", "--cv", "2"]
@@ -118,7 +118,7 @@ def test_evaluate_pipeline_file(evaluated, tmp_path):
         ("sklearn.utils.shuffle", "'sklearn.utils.shuffle' is not a scikit-learn estimator class"),
         ("sklearn.model_selection.GroupKFold", "is not a scikit-learn estimator class"),
         ("skemotion.io.read_audio", "is not a scikit-learn estimator class"),
-        ("skemotion.cli._main.UserError", "no _private part"),
+        ("skemotion.cli._errors.UserError", "no _private part"),
         ("sklearn.base._fit_context", "no _private part"),
         ("skemotion.models.networks.__builtins__", "no _private part"),
         ("sklearnx.Foo", "must be a skemotion.* or sklearn.* import path"),
