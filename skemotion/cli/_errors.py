@@ -41,7 +41,7 @@ def user_error_types():
             NoFaceError)
 
 
-_ITEM = re.compile(r"^\s*(?:\[\d+\]|-)\s+(.*)$")  # "  [3] msg" (FrameSampler), "  - msg" (AudioLoader)
+_ITEM = re.compile(r"^\s*\[\d+\]\s+(.*)$")  # "  [3] msg": utils._errors.batch_error
 _QUOTED = re.compile(r"'([^']+)'")
 _GROUP_ABOVE = 3  # per-file lines printed as they are up to this many
 _EXAMPLES = 3

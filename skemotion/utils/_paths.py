@@ -1,4 +1,4 @@
-"""Coercion of the ``X`` that video estimators and helpers receive: a 1-D array-like of paths."""
+"""Coercion of an ``X`` of media paths (video and audio estimators) to a 1-D array of str."""
 
 import os
 
@@ -26,12 +26,20 @@ def as_paths(X, owner="FrameSampler", *, allow_empty=False):
     Returns
     -------
     paths : ndarray of shape (n_samples,), dtype=object
+        ``os.fspath`` of each item.
 
     Raises
     ------
     ValueError
         For a single path, a 2-D input with more than one column, an item that
         is not a path, or an empty input.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from skemotion.utils._paths import as_paths
+    >>> as_paths([Path("a.mp4"), "b.wav"], "AudioLoader")
+    array(['a.mp4', 'b.wav'], dtype=object)
     """
     if isinstance(X, str | bytes | os.PathLike):
         raise ValueError(

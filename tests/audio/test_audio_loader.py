@@ -167,9 +167,9 @@ def test_accepts_series_and_column_and_is_stateless(media):
 @pytest.mark.parametrize(
     "X, msg",
     [
-        ("clip.mp4", "Expected X to be a sequence of paths of shape (n_samples,); got a single path 'clip.mp4'"),
-        ([1, 2], "element 0 is int (1)"),
-        (np.array([["a", "b"]], dtype=object), "Expected X of shape (n_samples,) holding paths; got (1, 2)."),
+        ("clip.mp4", "AudioLoader expects a 1-D array-like of paths; got a single path 'clip.mp4'"),
+        ([1, 2], "item 0 is int 1"),
+        (np.array([["a", "b"]], dtype=object), "AudioLoader expects a 1-D array-like of paths; got an array of shape (1, 2)."),
         ([], "Found array with 0 sample(s)"),
     ],
 )
