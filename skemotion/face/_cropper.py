@@ -11,7 +11,8 @@ from ..exceptions import NoFaceError
 from ..utils import Interval, Options, check_array_shape, validate_params
 from ..utils._output import MediaOutputMixin
 from ..utils._validation import Size, size_to_wh
-from ._detectors import FaceDetector, get_detector, import_cv2
+from ._detectors import FaceDetector, import_cv2
+from ._registry import get_detector
 from ._tracking import center_box, track_boxes
 
 __all__ = ["FaceCropper", "FaceMasker"]
