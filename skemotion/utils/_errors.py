@@ -27,19 +27,23 @@ def batch_error(errors, n_total, failed_to):
 
     Returns
     -------
-    error : FileNotFoundError or MediaError
-        ``FileNotFoundError`` when every failed file is missing, else a
-        :class:`~skemotion.exceptions.MediaError` whose ``path`` is the first
-        failed file (and ``stderr`` the first ffmpeg diagnostic).
+    error : Exception
+        The file's own exception when only one failed (its message names the
+        file); else ``FileNotFoundError`` when every failed file is missing,
+        else a :class:`~skemotion.exceptions.MediaError` whose ``path`` is the
+        first failed file (and ``stderr`` the first ffmpeg diagnostic).
 
     Examples
     --------
     >>> from skemotion.utils._errors import batch_error
-    >>> err = batch_error([(4, "b.wav", ValueError("not audio"))], 9, "AudioLoader could not load")
-    >>> print(err)
-    AudioLoader could not load 1 of 9 files:
+    >>> errors = [(4, "b.wav", ValueError("not audio")), (7, "c.wav", ValueError("empty"))]
+    >>> print(batch_error(errors, 9, "AudioLoader could not load"))
+    AudioLoader could not load 2 of 9 files:
       [4] 'b.wav': not audio
+      [7] 'c.wav': empty
     """
+    if len(errors) == 1:
+        return errors[0][2]
     errors = sorted(errors, key=lambda e: e[0])
     lines = []
     for index, path, exc in errors:
