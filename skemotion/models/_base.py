@@ -5,7 +5,8 @@
 skorch leaves to the user: input validation (through the class's input spec,
 see ``_inputs.py``), data-derived network sizes, seeding through the fit's own
 generators (``_seeding.py``), ``device="auto"``, mixed precision, uint8 frames
-scaled per batch on the device, lazy batches from ``np.memmap``, torch thread
+scaled per batch on the device and lazy batches from ``np.memmap``
+(``_batches.py``), torch thread
 control under joblib, a group-aware internal split (``_split.py``), class
 weights and loss aliases. The docstrings are generated in ``_docs.py``.
 """
@@ -25,44 +26,13 @@ from skorch.dataset import unpack_data
 from skorch.utils import TeeGenerator, to_tensor
 
 from ..utils import Interval, Options, resolve_device, seed_int, torch_threads, validate_params
+from ._batches import LazyDataset, scale_batch
 from ._docs import KWARG_DEFAULTS, merge_init_signature
 from ._inputs import SEQUENCE
 from ._seeding import LocalGenerator, loader_generator
 from ._split import bind_train_split
 
 __all__ = []
-
-# --------------------------------------------------------------------------- #
-# Data helpers
-# --------------------------------------------------------------------------- #
-class _LazyDataset(_SkorchDataset):
-    """skorch's Dataset, reading one sample at a time (works on ``np.memmap``).
-
-    Each item is copied out of its (possibly memory-mapped, read-only) array, so
-    only the current batch is ever resident.
-    """
-
-    def transform(self, X, y):
-        if isinstance(X, dict):
-            X = {k: np.array(v) for k, v in X.items()}
-        else:
-            X = np.array(X)
-        y = np.zeros(0, dtype=np.float32) if y is None else y
-        return X, y
-
-
-def _scale_batch(x):
-    """uint8 -> float32 in [0, 1]; other floats -> float32 (on the batch's device)."""
-    if isinstance(x, dict):
-        return {k: _scale_batch(v) for k, v in x.items()}
-    if not isinstance(x, torch.Tensor):
-        return x
-    if x.dtype == torch.uint8:
-        return x.float().div_(255.0)
-    if x.is_floating_point() and x.dtype != torch.float32:
-        return x.float()
-    return x
-
 
 def _in_parallel_worker():
     """True inside a joblib/loky/multiprocessing/dask worker or a non-main thread."""
@@ -306,7 +276,7 @@ class _NetEstimator:
 
             if is_dataset(X):
                 return X
-            return _LazyDataset(X, y, **self.get_params_for("dataset"))
+            return LazyDataset(X, y, **self.get_params_for("dataset"))
         return super().get_dataset(X, y)
 
     def get_split_datasets(self, X, y=None, **fit_params):
@@ -334,7 +304,7 @@ class _NetEstimator:
     # ------------------------------------------------------------------ steps
     def infer(self, x, **fit_params):
         with self._skorch_device():
-            x = _scale_batch(to_tensor(x, device=self.device))
+            x = scale_batch(to_tensor(x, device=self.device))
             if self._amp_active():
                 with torch.autocast("cuda", dtype=torch.float16):
                     return super().infer(x, **fit_params)
