@@ -26,6 +26,7 @@ from skorch.dataset import unpack_data
 from skorch.utils import TeeGenerator, to_tensor
 
 from ..utils import Interval, Options, resolve_device, seed_int, torch_threads, validate_params
+from ..utils._validation import InvalidParameterError
 from ._batches import LazyDataset, scale_batch
 from ._docs import KWARG_DEFAULTS, merge_init_signature
 from ._inputs import SEQUENCE
@@ -196,7 +197,7 @@ class _NetEstimator:
         validate_params(self, self.get_params(deep=False), self._parameter_constraints)
         crit = self.criterion
         if isinstance(crit, str) and crit not in self._criterion_aliases:
-            raise ValueError(
+            raise InvalidParameterError(
                 f"The 'criterion' parameter of {type(self).__name__} must be a torch loss or a "
                 f"str among {sorted(self._criterion_aliases)}. Got {crit!r} instead."
             )

@@ -8,6 +8,7 @@ from skorch import NeuralNetClassifier
 from skorch.callbacks import EpochScoring
 from skorch.utils import to_numpy
 
+from ..utils._validation import InvalidParameterError
 from ._base import _NetEstimator
 from ._docs import fill_doc
 from ._inputs import CLIPS, FRAMES, FUSION, SEQUENCE
@@ -80,7 +81,7 @@ class _NetClassifier(_NetEstimator, NeuralNetClassifier):
             )
         cw = self.class_weight
         if not (cw is None or cw == "balanced" or isinstance(cw, dict)):
-            raise ValueError(
+            raise InvalidParameterError(
                 f"The 'class_weight' parameter of {type(self).__name__} must be 'balanced', "
                 f"a dict or None. Got {cw!r} instead."
             )
