@@ -61,7 +61,7 @@ CASES = {
 def test_every_estimator_is_covered():
     """Check that every public estimator has a contract test here or in tests/models."""
     for name, cls in all_estimators():
-        is_model = hasattr(cls, "_input_kind")  # skorch family: tests/models/test_models_common.py
+        is_model = hasattr(cls, "_input")  # skorch family: tests/models/test_models_common.py
         assert is_model or name in CASES, f"{name} has no entry in tests/test_common.py CASES"
 
 

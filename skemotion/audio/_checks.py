@@ -5,7 +5,7 @@ from sklearn.utils.validation import validate_data
 
 from ..utils import Interval, Options, check_array_shape, validate_params
 
-__all__ = ["check_stft_params", "check_waveforms", "check_input_features", "is_ragged"]
+__all__ = ["check_stft_params", "check_waveforms", "check_input_features", "is_ragged", "stft_frame_count"]
 
 STFT_CONSTRAINTS = {
     "sr": [Interval(float, 0, None, closed="neither")],
@@ -56,6 +56,24 @@ def check_stft_params(owner, params):
             f"scipy.signal.get_window (a name such as 'hamming', a (name, param) tuple), "
             f"a callable or an array of length win_length. Got {window!r} instead ({exc})."
         ) from None
+
+
+def stft_frame_count(n_samples, frame_length, hop_length, center):
+    """Frames of a framing of ``n_samples`` samples, as librosa counts them.
+
+    ``center=True`` pads ``frame_length // 2`` on both sides, which gives
+    ``1 + n_samples // hop_length`` frames; otherwise
+    ``1 + (n_samples - frame_length) // hop_length``.
+
+    Examples
+    --------
+    >>> from skemotion.audio._checks import stft_frame_count
+    >>> stft_frame_count(16000, 512, 128, center=True), stft_frame_count(16000, 512, 128, center=False)
+    (126, 122)
+    """
+    if center:
+        return 1 + n_samples // hop_length
+    return 1 + (n_samples - frame_length) // hop_length
 
 
 def check_waveforms(estimator, X, *, reset, allow_channels=False):

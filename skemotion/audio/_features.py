@@ -17,8 +17,9 @@ from ._checks import (
     check_stft_params,
     check_waveforms,
     is_ragged,
+    stft_frame_count,
 )
-from ._kernels import ensure_librosa_kernels
+from ._kernels import ensure_librosa_kernels, register_warm_up, warm_up_signals
 from ._pitch import pitch_track
 from ._spectrogram import _check_short, _stft
 
@@ -199,7 +200,7 @@ def _zero_crossing_rate(y, frame_length, hop_length, center):
     threshold = y.dtype.type(1e-10)
     sign = np.signbit(y) & (np.abs(y) > threshold)
     cum = np.concatenate([[0], np.cumsum(sign[1:] != sign[:-1])])
-    n_frames = 1 + (y.shape[-1] - frame_length) // hop_length
+    n_frames = stft_frame_count(y.shape[-1], frame_length, hop_length, center=False)  # padded
     starts = np.arange(n_frames) * hop_length
     count = cum[starts + frame_length - 1] - cum[starts]
     return (count / frame_length)[None, :]
@@ -704,10 +705,8 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
         self.frame_feature_names_ = np.asarray(self._frame_names(), dtype=object)
         if isinstance(X, list):
             self.n_steps_ = None
-        elif self.center:
-            self.n_steps_ = 1 + X.shape[1] // self.hop_length
         else:
-            self.n_steps_ = 1 + (X.shape[1] - self.n_fft) // self.hop_length
+            self.n_steps_ = stft_frame_count(X.shape[1], self.n_fft, self.hop_length, self.center)
         return self
 
     def _check_X(self, X, *, reset):
@@ -808,6 +807,14 @@ class SpectralFeatures(TransformerMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.transformer_tags.preserves_dtype = ["float32"]
         return tags
+
+
+@register_warm_up
+def _warm_up():
+    """Run every librosa path of ``SpectralFeatures`` once (see ``_kernels``)."""
+    for X in warm_up_signals():
+        SpectralFeatures(features=FEATURES, sr=16000, n_fft=512, hop_length=256,
+                         n_mfcc=4).fit_transform(X)
 
 
 def _featurize(estimator, X, stats, cache, params):

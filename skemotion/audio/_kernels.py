@@ -15,11 +15,12 @@ import contextlib
 import os
 import tempfile
 import threading
-import time
 
 import numpy as np
 
-__all__ = ["ensure_librosa_kernels", "interprocess_lock"]
+from ..utils._locks import interprocess_lock as _file_lock
+
+__all__ = ["ensure_librosa_kernels", "interprocess_lock", "register_warm_up", "warm_up_signals"]
 
 # re-entrant: the warm-up's own calls pass through, other threads wait for it
 _lock = threading.RLock()
@@ -31,50 +32,41 @@ def _lock_path():
     return os.path.join(tempfile.gettempdir(), f"skemotion-numba-{user}.lock")
 
 
-@contextlib.contextmanager
 def interprocess_lock(path=None):
-    """Hold an exclusive lock on ``path`` (a file) across processes while the block runs."""
-    path = _lock_path() if path is None else path
-    with open(path, "a+b") as handle:
-        if os.name == "nt":  # pragma: no cover - exercised on Windows only
-            import msvcrt
-
-            while True:
-                try:
-                    handle.seek(0)
-                    msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
-                    break
-                except OSError:  # LK_LOCK gives up after 10 s; keep waiting
-                    time.sleep(0.1)
-            try:
-                yield
-            finally:
-                handle.seek(0)
-                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+    """The lock of :mod:`skemotion.utils._locks` on ``path`` (the kernels' lock file by default)."""
+    return _file_lock(_lock_path() if path is None else path)
 
 
-def _exercise_kernels():
-    """Run every librosa code path of skemotion's audio transformers on a tiny signal."""
-    from ._features import FEATURES, SpectralFeatures
-    from ._spectrogram import Spectrogram
+# The warm-ups of the audio estimators, registered by their modules: this
+# low-level module never imports an estimator (that made an import circle).
+_warm_ups = []
 
+
+def register_warm_up(warm_up):
+    """Add ``warm_up`` (a function running every librosa path of one estimator) to the set.
+
+    Decorator for the estimator modules. A warm-up registered after the kernels
+    were made ready makes the next :func:`ensure_librosa_kernels` run them all again
+    (cheap: the kernels already compiled load from numba's cache).
+    """
+    if warm_up not in _warm_ups:
+        _warm_ups.append(warm_up)
+        _state["ready"] = False
+    return warm_up
+
+
+def warm_up_signals():
+    """Tiny float32 and float64 waveforms (a tone and noise) at 16 kHz for the warm-ups."""
     rng = np.random.default_rng(0)
     t = np.arange(4096) / 16000.0
     tone = np.sin(2 * np.pi * 150.0 * t) + 0.1 * rng.normal(size=t.size)
-    for dtype in (np.float32, np.float64):
-        X = np.stack([tone, rng.normal(size=t.size)]).astype(dtype)
-        features = SpectralFeatures(features=FEATURES, sr=16000, n_fft=512, hop_length=256, n_mfcc=4)
-        features.fit_transform(X)
-        for scale in ("mel", "linear"):
-            Spectrogram(sr=16000, n_fft=512, hop_length=256, n_mels=8, scale=scale).fit_transform(X)
+    return [np.stack([tone, rng.normal(size=t.size)]).astype(dtype) for dtype in (np.float32, np.float64)]
+
+
+def _exercise_kernels():
+    """Run every registered warm-up."""
+    for warm_up in list(_warm_ups):
+        warm_up()
 
 
 def ensure_librosa_kernels():

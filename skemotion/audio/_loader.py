@@ -10,49 +10,13 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from ..exceptions import MediaError
 from ..utils import Interval, Options, validate_params
 from ..utils._cache import ClipCache, cache_location
+from ..utils._errors import batch_error
 from ..utils._output import MediaOutputMixin
+from ..utils._paths import as_paths
 
 __all__ = ["AudioLoader"]
 
 _PAD_MODES = {"zero": "constant", "reflect": "reflect", "wrap": "wrap"}
-
-
-def _as_paths(X):
-    """Turn ``X`` into a 1-D object array of paths, or raise a ValueError saying what is wrong."""
-    if isinstance(X, str | bytes | os.PathLike):
-        raise ValueError(
-            f"Expected X to be a sequence of paths of shape (n_samples,); got a single path "
-            f"{os.fsdecode(X)!r}. Wrap it in a list."
-        )
-    if hasattr(X, "to_numpy"):  # pandas Series / DataFrame
-        X = X.to_numpy()
-    if isinstance(X, np.ndarray):
-        arr = X.astype(object)
-    else:
-        try:
-            items = list(X)
-        except TypeError:
-            raise ValueError(
-                f"Expected X to be a sequence of paths of shape (n_samples,); got {type(X).__name__}."
-            ) from None
-        arr = np.empty(len(items), dtype=object)
-        arr[:] = items
-    if arr.ndim == 2 and arr.shape[1] == 1:
-        arr = arr[:, 0]
-    if arr.ndim != 1:
-        raise ValueError(
-            f"Expected X of shape (n_samples,) holding paths; got {np.shape(X)}."
-        )
-    if arr.shape[0] == 0:
-        raise ValueError("Found array with 0 sample(s) (shape=(0,)) while a minimum of 1 is required.")
-    bad = [i for i, p in enumerate(arr) if not isinstance(p, str | os.PathLike)]
-    if bad:
-        i = bad[0]
-        raise ValueError(
-            f"Expected every element of X to be a str or os.PathLike path; element {i} is "
-            f"{type(arr[i]).__name__} ({arr[i]!r}). Bad elements: {bad[:10]}."
-        )
-    return arr
 
 
 # A clip whose peak is below this is silent: nothing in it to recognise.
@@ -376,7 +340,7 @@ class AudioLoader(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_o
         from tqdm.auto import tqdm
 
         validate_params(self, self.get_params(deep=False), self._parameter_constraints)
-        paths = _as_paths(X)
+        paths = as_paths(X, "AudioLoader")
         n_target = None
         if isinstance(self.duration, int | float):
             n_target = max(1, int(round(self.duration * self.sr)))
@@ -438,18 +402,10 @@ class AudioLoader(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_o
             )
 
     def _raise_errors(self, paths, results):
-        errors = [(os.fspath(p), r[1]) for p, r in zip(paths, results, strict=True) if r[0] == "error"]
-        if not errors:
-            return
-        lines = "\n".join(f"  - {p!r}: {exc}" for p, exc in errors)
-        message = (
-            f"{type(self).__name__} could not load audio from {len(errors)} of {len(paths)} "
-            f"files:\n{lines}"
-        )
-        if all(isinstance(exc, FileNotFoundError) for _, exc in errors):
-            raise FileNotFoundError(message)
-        first = next(exc for _, exc in errors if isinstance(exc, MediaError))
-        raise MediaError(message, path=errors[0][0], stderr=getattr(first, "stderr", None))
+        errors = [(i, p, r[1]) for i, (p, r) in enumerate(zip(paths, results, strict=True))
+                  if r[0] == "error"]
+        if errors:
+            raise batch_error(errors, len(paths), f"{type(self).__name__} could not load audio from")
 
     def _channels(self, paths, results):
         channels = {r[1].shape[0] for r in results if r[0] == "ok"}

@@ -9,8 +9,8 @@ from threadpoolctl import threadpool_limits
 
 from ..utils import Interval, Options, validate_params
 from ..utils._output import MediaOutputMixin
-from ._checks import check_stft_params, check_waveforms
-from ._kernels import ensure_librosa_kernels
+from ._checks import check_stft_params, check_waveforms, stft_frame_count
+from ._kernels import ensure_librosa_kernels, register_warm_up, warm_up_signals
 
 __all__ = ["hamming_spectrogram", "Spectrogram"]
 
@@ -362,10 +362,7 @@ class Spectrogram(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_o
         X = check_waveforms(self, X, reset=True, allow_channels=True)
         _check_short(type(self).__name__, X.shape[1], self.n_fft, self.center)
         self.n_channels_in_ = 1 if X.ndim == 2 else X.shape[2]
-        if self.center:
-            n_frames = 1 + X.shape[1] // self.hop_length
-        else:
-            n_frames = 1 + (X.shape[1] - self.n_fft) // self.hop_length
+        n_frames = stft_frame_count(X.shape[1], self.n_fft, self.hop_length, self.center)
         n_bins = self.n_mels if self.scale == "mel" else 1 + self.n_fft // 2
         self.output_shape_ = (n_bins, n_frames, self.n_channels_in_)
         return self
@@ -412,6 +409,14 @@ class Spectrogram(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_o
         tags.input_tags.three_d_array = True
         tags.transformer_tags.preserves_dtype = ["float32"]
         return tags
+
+
+@register_warm_up
+def _warm_up():
+    """Run every librosa path of ``Spectrogram`` once (see ``_kernels``)."""
+    for X in warm_up_signals():
+        for scale in ("mel", "linear"):
+            Spectrogram(sr=16000, n_fft=512, hop_length=256, n_mels=8, scale=scale).fit_transform(X)
 
 
 def _normalize_images(images, how):

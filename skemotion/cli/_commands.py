@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from .._version import __version__
-from ._main import UserError, user_errors
+from ._errors import UserError, user_errors
 
 MODEL_FORMAT = "skemotion-model"
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._main import UserError, user_errors
+from ._errors import UserError, user_errors
 
 __all__ = ["DATASETS", "load_data", "Data"]
 

@@ -21,7 +21,7 @@ import importlib
 import json
 from pathlib import Path
 
-from ._main import UserError
+from ._errors import UserError
 
 __all__ = ["load_pipeline_spec"]
 

@@ -11,60 +11,37 @@ from one global statistic.
 Randomness: the corpus seed comes from ``random_state``; actor ``a`` draws from
 ``default_rng([seed, _ACTOR_KEY, a, _ACTOR_KEY])`` and clip ``i`` from
 ``sample_rng(seed, i)``, so clip ``i`` does not depend on ``n_samples``.
+
+This module checks the parameters and composes the two corpora; the jobs live
+beside it: ``_synthetic_actors`` (class tables, actors, time courses),
+``_synthetic_faces`` (drawing), ``_synthetic_voices`` (sound) and
+``_synthetic_store`` (data home, cache, manifest and the one build routine).
 """
 
-import hashlib
-import json
 import numbers
-import os
 import textwrap
-from pathlib import Path
 
 import numpy as np
 
 from ..utils import Interval, sample_rng, seed_int, validate_params
+from ._synthetic_actors import (
+    _FACE,
+    _FACE_KEYS,
+    _VOICE,
+    EMOTIONS,
+    _blinks,
+    _contour,
+    _envelope,
+    _head_track,
+    _make_actor,
+    _smooth_path,
+    _syllables,
+)
+from ._synthetic_faces import _lighting, _render_chunked
+from ._synthetic_store import _GENERATOR_VERSION, _MANIFEST, build_corpus, get_data_home, write_clip
+from ._synthetic_voices import _voice
 
 __all__ = ["get_data_home", "make_synthetic_expressions", "make_synthetic_valence"]
-
-# Bump when the rendering or the synthesis changes: cached corpora are then regenerated.
-_GENERATOR_VERSION = 3
-_ACTOR_KEY = 0x5AC7
-_MANIFEST = {"expressions": "skemotion_expressions.json", "valence": "skemotion_valence.json"}
-
-EMOTIONS = ("neutral", "happy", "sad", "angry", "fearful", "disgust", "surprised", "calm")
-
-# Face parameters per class:
-# curvature (+ smile / - frown), brow angle (+ inner end up / - inner end down, V),
-# brow raise, eye opening (1 = neutral), mouth opening, mouth width (1 = neutral), skew.
-_FACE_KEYS = ("curv", "brow_angle", "brow_raise", "eye_open", "mouth_open", "mouth_width", "skew")
-_FACE = {
-    "neutral": (0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0),
-    "happy": (1.0, 0.0, 0.25, 0.7, 0.3, 1.2, 0.0),
-    "sad": (-1.0, 1.0, 0.0, 0.7, 0.0, 0.9, 0.0),
-    "angry": (-0.35, -1.1, -0.6, 0.75, 0.15, 0.8, 0.0),
-    "fearful": (-0.4, 0.9, 1.0, 1.45, 0.5, 0.9, 0.0),
-    "disgust": (-0.5, -0.6, -0.3, 0.6, 0.1, 0.85, 0.9),
-    "surprised": (0.0, 0.2, 1.4, 1.5, 1.0, 0.7, 0.0),
-    "calm": (0.4, 0.0, 0.0, 0.5, 0.0, 1.0, 0.0),
-}
-
-# Voice parameters per class: f0 ratio to the actor's base, contour shape, contour range
-# (fraction of f0), syllables per second, spectral tilt (harmonic k has amplitude k**-tilt),
-# level in dB, jitter (fraction), vibrato depth (fraction, at 7 Hz), breathiness.
-_VOICE = {
-    "neutral": (1.00, "decline", 0.06, 4.0, 1.3, 0.0, 0.004, 0.0, 0.03),
-    "happy": (1.25, "arch", 0.22, 4.5, 0.8, 2.0, 0.004, 0.0, 0.03),
-    "sad": (0.85, "fall", 0.08, 2.5, 2.0, -3.0, 0.004, 0.0, 0.08),
-    "angry": (1.15, "accent", 0.10, 5.5, 0.5, 3.0, 0.03, 0.0, 0.04),
-    "fearful": (1.35, "tremor", 0.05, 5.0, 1.1, 0.0, 0.01, 0.06, 0.15),
-    "disgust": (0.90, "fall", 0.14, 3.0, 1.6, -1.0, 0.04, 0.0, 0.06),
-    "surprised": (1.20, "rise", 0.40, 4.0, 0.9, 2.0, 0.004, 0.0, 0.04),
-    "calm": (0.95, "flat", 0.03, 3.0, 1.7, -2.0, 0.002, 0.0, 0.05),
-}
-
-# (F1, F2) in Hz of the vowels; each syllable draws one.
-_VOWELS = np.array([[730, 1090], [530, 1840], [270, 2290], [570, 840], [300, 870]], float)
-
 
 # --------------------------------------------------------------------------------------
 # Parameter checking
@@ -101,457 +78,6 @@ def _corpus_seed(random_state):
     if seed is None:
         seed = int(np.random.default_rng().integers(np.iinfo(np.int32).max))
     return seed
-
-
-# --------------------------------------------------------------------------------------
-# Data home
-# --------------------------------------------------------------------------------------
-
-
-def get_data_home(data_home=None):
-    """Return the folder where skemotion keeps generated corpora, creating it if missing.
-
-    Like :func:`sklearn.datasets.get_data_home`: by default the folder named by the
-    ``SKEMOTION_DATA`` environment variable, else ``~/skemotion_data``. ``~`` is
-    expanded.
-
-    Parameters
-    ----------
-    data_home : str or os.PathLike, default=None
-        The folder to use instead of the default.
-
-    Returns
-    -------
-    data_home : str
-        The path of the (existing) folder.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> from pathlib import Path
-    >>> from skemotion.datasets import get_data_home
-    >>> tmp = tempfile.mkdtemp()
-    >>> home = get_data_home(Path(tmp) / "skemotion_data")
-    >>> Path(home).is_dir()
-    True
-    """
-    if data_home is None:
-        data_home = os.environ.get("SKEMOTION_DATA", os.path.join("~", "skemotion_data"))
-    validate_params("get_data_home", {"data_home": data_home}, {"data_home": ["path"]})
-    data_home = os.path.expanduser(os.fspath(data_home))
-    os.makedirs(data_home, exist_ok=True)
-    return data_home
-
-
-# --------------------------------------------------------------------------------------
-# Actors and clip specifications (cheap: no pixels, no samples)
-# --------------------------------------------------------------------------------------
-
-
-def _make_actor(seed, a, size):
-    """Face geometry, colours, lighting and voice of actor ``a`` (independent of clips)."""
-    rng = np.random.default_rng([seed, _ACTOR_KEY, int(a), _ACTOR_KEY])
-    width, height = size
-    m = min(width, height)
-    rx = rng.uniform(0.23, 0.265) * m
-    ry = rx * rng.uniform(1.1, 1.25)
-    skin_tones = np.array(
-        [[255, 224, 196], [234, 192, 160], [208, 160, 120], [165, 114, 80], [120, 80, 56]], float
-    )
-    skin = np.clip(skin_tones[rng.integers(len(skin_tones))] + rng.normal(0, 10, 3), 0, 255)
-    # Hair (and brows) darker than the skin by a set ratio, so features keep their contrast.
-    hair = skin.mean() * rng.uniform(0.12, 0.45)
-    hair = hair * np.array([1.0, rng.uniform(0.7, 0.95), rng.uniform(0.45, 0.8)])
-    # Background: dimmer than the lit face (as in most portrait lighting), with a tint.
-    bg = skin.mean() * rng.uniform(0.4, 0.75) + rng.uniform(-25, 25, 3)
-    # Static background texture: two gratings plus a vertical gradient.
-    yy, xx = np.mgrid[0:height, 0:width].astype(float)
-    texture = np.zeros((height, width))
-    for _ in range(2):
-        fx, fy = rng.uniform(-3, 3, 2) / m
-        amplitude = rng.uniform(6, 18)
-        texture += amplitude * np.sin(2 * np.pi * (fx * xx + fy * yy) + rng.uniform(0, 6.3))
-    texture += rng.uniform(-25, 25) * (yy / height - 0.5)
-    background = np.clip(bg[None, None, :] + texture[:, :, None], 0, 255)
-    max_angle = np.deg2rad(9.0)
-    half_w = 1.04 * np.sqrt(rx**2 * np.cos(max_angle) ** 2 + ry**2 * np.sin(max_angle) ** 2)
-    half_h = 1.04 * np.sqrt(rx**2 * np.sin(max_angle) ** 2 + ry**2 * np.cos(max_angle) ** 2)
-    slack = np.array([width / 2 - half_w - 1.0, height / 2 - half_h - 1.0])
-    # Voices alternate male (even ids) and female, as RAVDESS's actors do, so that every
-    # training fold of a grouped split hears both; a coin flip (generator version 2)
-    # left corpora with a single male voice, tested on models that had heard only
-    # female ones. The draw is kept so that the other parameters stay put.
-    rng.random()
-    male = a % 2 == 0
-    return {
-        "rx": rx,
-        "ry": ry,
-        "eye_sep": rng.uniform(0.36, 0.46),
-        "eye_y": rng.uniform(-0.22, -0.12),
-        "eye_size": rng.uniform(0.15, 0.19),
-        "mouth_y": rng.uniform(0.42, 0.52),
-        "mouth_w": rng.uniform(0.38, 0.48),
-        "hairline": rng.uniform(-0.72, -0.6),
-        "skin": skin,
-        "hair": hair,
-        "iris": rng.uniform(20, 90, 3),
-        "background": background.astype(np.float32),
-        "center": np.array([width / 2, height / 2]) + rng.uniform(-0.3, 0.3, 2) * slack,
-        "slack": slack,
-        "max_angle": max_angle,
-        "gain": rng.uniform(0.65, 1.25),
-        "light_grad": rng.uniform(-0.3, 0.3, 2),
-        "noise": rng.uniform(1.5, 5.0),
-        # voice
-        "sex": "male" if male else "female",
-        "f0": rng.uniform(95, 135) if male else rng.uniform(170, 230),
-        "formant_scale": rng.uniform(0.85, 1.0) if male else rng.uniform(1.0, 1.18),
-        "level_db": rng.uniform(-10.0, 4.0),
-        "room_noise": 10 ** rng.uniform(-3.3, -2.3),
-    }
-
-
-def _smooth_path(rng, t, n_terms=2, f_low=0.15, f_high=0.8):
-    """A smooth random path in [-1, 1]: sum of sinusoids with random frequencies/phases."""
-    weights = rng.dirichlet(np.ones(n_terms))
-    freqs = rng.uniform(f_low, f_high, n_terms)
-    phases = rng.uniform(0, 2 * np.pi, n_terms)
-    return (weights[:, None] * np.sin(2 * np.pi * freqs[:, None] * t + phases[:, None])).sum(0)
-
-
-def _head_track(rng, actor, t):
-    """Per-frame face centre (x, y), rotation (rad) and scale, and the face boxes."""
-    slack = actor["slack"]
-    amp = rng.uniform(0.2, 0.5, 2) * slack
-    cx = actor["center"][0] + amp[0] * _smooth_path(rng, t)
-    cy = actor["center"][1] + amp[1] * _smooth_path(rng, t)
-    theta = actor["max_angle"] * rng.uniform(0.3, 1.0) * _smooth_path(rng, t)
-    scale = 1.0 + 0.04 * _smooth_path(rng, t)
-    rx, ry = actor["rx"] * scale, actor["ry"] * scale
-    c, s = np.cos(theta), np.sin(theta)
-    half_w = np.sqrt((rx * c) ** 2 + (ry * s) ** 2)
-    half_h = np.sqrt((rx * s) ** 2 + (ry * c) ** 2)
-    boxes = np.stack([cx - half_w, cy - half_h, cx + half_w, cy + half_h], axis=1)
-    return {"cx": cx, "cy": cy, "theta": theta, "scale": scale}, boxes
-
-
-def _blinks(rng, t, rate=0.35):
-    """Eye-opening multiplier in (0, 1]: short blinks at random times."""
-    out = np.ones_like(t)
-    duration = t[-1] + (t[1] - t[0] if len(t) > 1 else 0.0)
-    for start in rng.uniform(-0.2, duration, rng.poisson(rate * (duration + 0.2))):
-        out = np.minimum(out, 0.1 + 0.9 * np.clip(np.abs(t - start - 0.08) / 0.08, 0, 1))
-    return out
-
-
-def _syllables(rng, duration, rate):
-    """Syllable (start, end) times in seconds; ``rate`` is a callable of time (syll./s)."""
-    spans = []
-    t = rng.uniform(0.0, 0.12)
-    while t < duration - 0.05:
-        r = float(rate(t))
-        length = rng.uniform(0.55, 0.85) / r
-        end = min(t + length, duration - 0.02)
-        if end - t > 0.05:
-            spans.append((t, end))
-        t = end + rng.uniform(0.15, 0.45) / r
-    return spans
-
-
-def _envelope(spans, t):
-    """Raised-cosine syllable envelope sampled at times ``t``."""
-    env = np.zeros_like(t)
-    for start, end in spans:
-        inside = (t >= start) & (t < end)
-        phase = (t[inside] - start) / (end - start)
-        env[inside] = np.maximum(env[inside], np.sin(np.pi * phase) ** 0.7)
-    return env
-
-
-def _contour(kind, x, rng):
-    """Pitch contour shape (relative units) over normalised time ``x`` in [0, 1]."""
-    if kind == "decline":
-        return -x
-    if kind == "arch":
-        return np.sin(np.pi * np.clip(x * 1.1, 0, 1)) - 0.3
-    if kind == "fall":
-        return 0.5 - 1.2 * x
-    if kind == "rise":
-        return x**2 - 0.2
-    if kind == "accent":
-        return np.abs(np.sin(2 * np.pi * (2.5 * x + rng.uniform())))
-    if kind == "tremor":
-        return 0.5 * np.sin(2 * np.pi * 3 * x)
-    return np.zeros_like(x)
-
-
-# --------------------------------------------------------------------------------------
-# Rendering (numpy, vectorised over frames and pixels)
-# --------------------------------------------------------------------------------------
-
-
-def _cover(signed_distance):
-    """Anti-aliased coverage of a shape from its signed distance in pixels (< 0 inside)."""
-    return np.clip(0.5 - signed_distance, 0.0, 1.0)
-
-
-def _ellipse_sd(u, v, cu, cv, a, b):
-    du, dv = u - cu, v - cv
-    r = np.sqrt((du / a) ** 2 + (dv / b) ** 2) + 1e-6
-    return np.sqrt(du**2 + dv**2) * (1.0 - 1.0 / r)
-
-
-def _segment_sd(u, v, p0, p1, half_thickness):
-    (u0, v0), (u1, v1) = p0, p1
-    du, dv = u1 - u0, v1 - v0
-    h = np.clip(((u - u0) * du + (v - v0) * dv) / (du**2 + dv**2 + 1e-9), 0.0, 1.0)
-    return np.sqrt((u - u0 - h * du) ** 2 + (v - v0 - h * dv) ** 2) - half_thickness
-
-
-def _lerp(img, color, alpha):
-    """Blend ``color`` over ``img`` (modified in place) with coverage ``alpha``."""
-    delta = color - img
-    delta *= alpha[..., None]
-    img += delta
-    return img
-
-
-def _render(actor, track, face, light, noise_rng, size):
-    """Render frames as uint8 (T, H, W, 3). All per-frame inputs are arrays of length T."""
-    width, height = size
-    f32 = np.float32
-    col = lambda a: np.asarray(a, f32).reshape(-1, 1, 1)  # noqa: E731  (T,) -> (T, 1, 1)
-    # Draw the face only in the window that the head covers in these frames.
-    reach = max(actor["rx"], actor["ry"]) * float(np.max(track["scale"])) + 2.0
-    x0 = max(int(np.floor(np.min(track["cx"]) - reach)), 0)
-    x1 = min(int(np.ceil(np.max(track["cx"]) + reach)), width)
-    y0 = max(int(np.floor(np.min(track["cy"]) - reach)), 0)
-    y1 = min(int(np.ceil(np.max(track["cy"]) + reach)), height)
-    x = (np.arange(x0, x1, dtype=f32) + 0.5)[None, None, :]
-    y = (np.arange(y0, y1, dtype=f32) + 0.5)[None, :, None]
-    theta, scale = col(track["theta"]), col(track["scale"])
-    dx, dy = x - col(track["cx"]), y - col(track["cy"])
-    c, s = np.cos(theta), np.sin(theta)
-    u = (dx * c + dy * s) / scale  # face-local coordinates in (unscaled) pixels
-    v = (-dx * s + dy * c) / scale
-    px = 1.0 / scale  # one image pixel in face-local units
-    rx, ry = f32(actor["rx"]), f32(actor["ry"])
-
-    window = actor["background"][y0:y1, x0:x1]
-    img = np.broadcast_to(window, (len(theta), *window.shape)).copy()
-    skin = np.asarray(actor["skin"], f32)
-    # Face, with soft shading towards the rim, and hair cap inside the ellipse.
-    r2 = (u / rx) ** 2 + (v / ry) ** 2
-    a_face = _cover(_ellipse_sd(u, v, 0, 0, rx, ry) / px)
-    shade = (1.0 - 0.18 * np.clip(r2, 0, 1))[..., None]
-    img = img + a_face[..., None] * (skin * shade - img)
-    hairline = actor["hairline"] * ry + 0.06 * ry * np.sin(u / rx * 3.0)
-    img = _lerp(img, np.asarray(actor["hair"], f32), a_face * _cover((v - hairline) / px))
-    # Nose: a lit bridge and two dark nostrils.
-    a_bridge = 0.5 * _cover(_ellipse_sd(u, v, 0, 0.0, 0.07 * rx, 0.22 * ry) / px)
-    img = _lerp(img, np.minimum(skin * 1.15, 255), a_bridge)
-    for side in (-1.0, 1.0):
-        nostril = _ellipse_sd(u, v, side * 0.07 * rx, 0.22 * ry, 0.05 * rx, 0.035 * ry)
-        a_nostril = 0.8 * _cover(nostril / px)
-        img = _lerp(img, skin * 0.45, a_nostril)
-
-    eye_open = col(face["eye_open"])
-    eye_y = actor["eye_y"] * ry
-    erx = actor["eye_size"] * rx
-    ery = np.maximum(0.62 * erx * eye_open, 0.05)
-    brow_y = eye_y - 0.21 * ry - col(face["brow_raise"]) * 0.09 * ry
-    brow_tilt = col(face["brow_angle"]) * 0.11 * ry
-    brow_half = np.maximum(0.05 * ry, 0.6)
-    for side in (-1.0, 1.0):
-        ex = side * actor["eye_sep"] * rx
-        # Shaded eye socket (darker than the cheeks, as in real faces).
-        socket = _ellipse_sd(u, v, ex, eye_y - 0.2 * erx, 1.7 * erx, 1.25 * erx)
-        a_socket = 0.9 * _cover(socket / px)
-        img = _lerp(img, skin * 0.55, a_socket)
-        a_eye = _cover(_ellipse_sd(u, v, ex, eye_y, erx, ery) / px)
-        img = _lerp(img, np.array([190, 188, 182], f32), a_eye)
-        gaze = col(face["gaze"]) * 0.35 * erx
-        a_pupil = a_eye * _cover(_ellipse_sd(u, v, ex + gaze, eye_y, 0.7 * erx, 0.7 * erx) / px)
-        img = _lerp(img, np.asarray(actor["iris"], f32), a_pupil)
-        inner = (ex - side * 0.85 * erx, brow_y - brow_tilt)
-        outer = (ex + side * 1.25 * erx, brow_y + 0.6 * brow_tilt)
-        a_brow = _cover(_segment_sd(u, v, inner, outer, brow_half) / px)
-        img = _lerp(img, np.asarray(actor["hair"], f32) * 0.8, a_brow)
-
-    # Mouth: a parabola (corners up when smiling) with an opening that drops the jaw.
-    mw = actor["mouth_w"] * rx * col(face["mouth_width"])
-    mouth_y = actor["mouth_y"] * ry
-    amp = 0.25 * ry * col(face["curv"])
-    skew = 0.08 * ry * col(face["skew"])
-    mu = np.clip(u / mw, -1.0, 1.0)
-    centre = mouth_y - amp * (mu**2 - 1.0 / 3.0) - skew * mu
-    slope = np.sqrt(1.0 + ((2.0 * amp * mu + skew) / mw) ** 2)
-    half_open = col(face["mouth_open"]) * 0.13 * ry * np.sqrt(np.clip(1.0 - mu**2, 0, 1))
-    mid = centre + 0.4 * half_open
-    lip = np.maximum(0.05 * ry, 0.6)
-    outer_sd = np.maximum((np.abs(v - mid) - half_open - lip) / slope, np.abs(u) - mw - 0.5 * lip)
-    inner_sd = np.maximum((np.abs(v - mid) - half_open) / slope, np.abs(u) - 0.9 * mw)
-    img = _lerp(img, skin * np.array([0.62, 0.36, 0.38], f32), _cover(outer_sd / px))
-    img = _lerp(img, np.minimum(np.array([55, 18, 24], f32), 0.35 * skin), _cover(inner_sd / px))
-
-    face_window = img
-    img = np.broadcast_to(actor["background"], (len(theta), height, width, 3)).copy()
-    img[:, y0:y1, x0:x1] = face_window
-
-    # Lighting: actor gain, per-clip drift and direction, colour cast; then sensor noise.
-    x = (np.arange(width, dtype=f32) + 0.5)[None, None, :]
-    y = (np.arange(height, dtype=f32) + 0.5)[None, :, None]
-    gx, gy = col(light["grad_x"]), col(light["grad_y"])
-    field = col(light["gain"]) * (1.0 + gx * (x / width - 0.5) + gy * (y / height - 0.5))
-    img = img * field[..., None] * np.asarray(light["cast"], f32).reshape(3)
-    img += noise_rng.standard_normal(img.shape, dtype=f32) * f32(light["noise"])
-    return np.clip(np.rint(img), 0, 255).astype(np.uint8)
-
-
-def _render_chunked(actor, track, face, light, noise_rng, size, chunk=64):
-    n = len(track["cx"])
-    parts = []
-    for start in range(0, n, chunk):
-        sl = slice(start, start + chunk)
-        cut = lambda d, sl=sl: {k: (v[sl] if np.ndim(v) == 1 else v) for k, v in d.items()}  # noqa: E731
-        parts.append(_render(actor, cut(track), cut(face), cut(light), noise_rng, size))
-    return np.concatenate(parts)
-
-
-def _lighting(rng, actor, t):
-    drift = rng.uniform(0.03, 0.12) * _smooth_path(rng, t, f_low=0.1, f_high=0.6)
-    return {
-        "gain": actor["gain"] * (1.0 + drift),
-        "grad_x": actor["light_grad"][0] + 0.1 * _smooth_path(rng, t, f_low=0.05, f_high=0.3),
-        "grad_y": np.full_like(t, actor["light_grad"][1]),
-        # colour cast, shape (1, 3) so that it is not cut like the per-frame arrays
-        "cast": (1.0 + rng.uniform(-0.05, 0.05, (1, 3))).astype(np.float32),
-        "noise": actor["noise"] * rng.uniform(0.8, 1.25),
-    }
-
-
-# --------------------------------------------------------------------------------------
-# Voice synthesis
-# --------------------------------------------------------------------------------------
-
-
-def _voice(rng, actor, duration, sr, spans, f0, tilt, level_db, jitter, vibrato, breath):
-    """Harmonic voice. ``f0, tilt, level_db, jitter, vibrato, breath`` are sample-rate arrays."""
-    n = int(round(duration * sr))
-    t = np.arange(n) / sr
-    env = _envelope(spans, t)
-    # Slow random jitter of f0 plus vibrato.
-    wobble = np.interp(t, np.linspace(0, duration, max(int(duration * 40), 2)),
-                       rng.standard_normal(max(int(duration * 40), 2)))
-    f0 = f0 * (1.0 + jitter * wobble + vibrato * np.sin(2 * np.pi * 7.0 * t))
-    phase = 2 * np.pi * np.cumsum(f0) / sr
-    # Formants: each syllable gets a vowel, interpolated between syllables.
-    vowels = _VOWELS[rng.integers(0, len(_VOWELS), max(len(spans), 1))] * actor["formant_scale"]
-    mids = np.array([(a + b) / 2 for a, b in spans]) if spans else np.array([0.0])
-    # Harmonic amplitudes change slowly: compute them at a 200 Hz control rate.
-    ctrl = np.arange(0, n, max(sr // 200, 1))
-    tc = t[ctrl]
-    f0c = f0[ctrl]
-    tiltc = np.broadcast_to(tilt, t.shape)[ctrl]
-    f1 = np.interp(tc, mids, vowels[:, 0])
-    f2 = np.interp(tc, mids, vowels[:, 1])
-    f_max = min(5000.0, 0.45 * sr)
-    n_harm = int(f_max / f0.min())
-    k = np.arange(1, n_harm + 1)[:, None]
-    fk = k * f0c
-    amp = k ** (-tiltc) * (
-        0.08 + np.exp(-(((fk - f1) / 110.0) ** 2)) + 0.7 * np.exp(-(((fk - f2) / 160.0) ** 2))
-    )
-    amp = np.where(fk < f_max, amp, 0.0)
-    amp /= np.sqrt(0.5 * (amp**2).sum(0) + 1e-12)  # unit RMS whatever the tilt
-    voiced = np.zeros(n)
-    for j in range(n_harm):
-        voiced += np.interp(t, tc, amp[j]) * np.sin((j + 1) * phase)
-    hiss = np.diff(rng.standard_normal(n + 1))  # high-passed noise for breathiness
-    gain = 0.12 * 10 ** ((level_db + actor["level_db"]) / 20.0)
-    signal = gain * env * (voiced + breath * hiss) + actor["room_noise"] * rng.standard_normal(n)
-    return np.tanh(signal).astype(np.float32)  # soft limit into (-1, 1)
-
-
-# --------------------------------------------------------------------------------------
-# Writing and caching
-# --------------------------------------------------------------------------------------
-
-
-def _fingerprint(kind, params):
-    blob = json.dumps({"kind": kind, "version": _GENERATOR_VERSION, **params}, sort_keys=True)
-    return hashlib.sha256(blob.encode()).hexdigest()
-
-
-def _sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def _cached(out_dir, kind, fingerprint, names):
-    """True when ``out_dir`` holds this exact corpus (manifest matches, files intact)."""
-    manifest = out_dir / _MANIFEST[kind]
-    try:
-        info = json.loads(manifest.read_text())
-    except (OSError, ValueError):
-        return False
-    if info.get("fingerprint") != fingerprint or sorted(info.get("files", {})) != sorted(names):
-        return False
-    for name, digest in info["files"].items():
-        path = out_dir / name
-        if not path.is_file() or _sha256(path) != digest:
-            return False
-    return True
-
-
-def _forget_previous(out_dir, kind):
-    """Remove the manifest and the files of a previous corpus of this kind in ``out_dir``."""
-    manifest = out_dir / _MANIFEST[kind]
-    try:
-        info = json.loads(manifest.read_text())
-    except (OSError, ValueError):
-        info = {}
-    manifest.unlink(missing_ok=True)
-    for name in info.get("files", {}):
-        if Path(name).name == name:  # never follow paths out of out_dir
-            (out_dir / name).unlink(missing_ok=True)
-
-
-def _write_manifest(out_dir, kind, fingerprint, params, names):
-    info = {
-        "kind": kind,
-        "generator_version": _GENERATOR_VERSION,
-        "fingerprint": fingerprint,
-        "params": params,
-        "files": {name: _sha256(out_dir / name) for name in names},
-    }
-    tmp = out_dir / (_MANIFEST[kind] + ".tmp")
-    tmp.write_text(json.dumps(info, indent=1, sort_keys=True))
-    os.replace(tmp, out_dir / _MANIFEST[kind])
-
-
-def _run_jobs(func, items, n_jobs):
-    if n_jobs in (None, 1) or len(items) <= 1:
-        for item in items:
-            func(item)
-        return
-    from joblib import Parallel, delayed
-
-    # Threads: the time goes into numpy and into the ffmpeg subprocess, both outside the GIL.
-    Parallel(n_jobs=n_jobs, prefer="threads")(delayed(func)(item) for item in items)
-
-
-def _resolve_out_dir(out_dir, kind, fingerprint):
-    if out_dir is None:
-        out_dir = Path(get_data_home()) / f"synthetic_{kind}" / fingerprint[:16]
-    out_dir = Path(out_dir).expanduser().resolve()
-    if out_dir.exists() and not out_dir.is_dir():
-        raise NotADirectoryError(f"out_dir '{out_dir}' exists and is not a directory.")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    return out_dir
 
 
 def _common_checks(owner, params):
@@ -788,26 +314,20 @@ def make_synthetic_expressions(
         "duration": float(duration), "fps": float(fps), "size": list(size),
         "with_audio": bool(with_audio), "sr": int(sr), "seed": seed,
     }  # fmt: skip
-    fingerprint = _fingerprint("expressions", spec)
-    out = _resolve_out_dir(out_dir, "expressions", fingerprint)
     actors = [_make_actor(seed, a, size) for a in range(n_actors)]
-    reuse = cache and _cached(out, "expressions", fingerprint, names)
     boxes = np.empty((n_samples, n_frames, 4))
 
-    def make(i):
+    def make(i, out, reuse):
         lab, act = labels[target[i]], actors[groups[i]]
         b, frames, audio = _expression_clip(
             seed, i, lab, act, n_frames, fps, size, with_audio, sr, render=not reuse
         )
         boxes[i] = b
         if not reuse:
-            _write(out / names[i], frames, fps, audio, sr)
+            write_clip(out / names[i], frames, fps, audio, sr)
 
-    if not reuse:
-        _forget_previous(out, "expressions")
-    _run_jobs(make, list(range(n_samples)), n_jobs)
-    if not reuse:
-        _write_manifest(out, "expressions", fingerprint, spec, names)
+    out = build_corpus("expressions", spec, out_dir, names, make, n_samples, cache=cache,
+                       n_jobs=n_jobs)
 
     import pandas as pd
     from sklearn.utils import Bunch
@@ -843,15 +363,6 @@ def make_synthetic_expressions(
         manifest=str(out / _MANIFEST["expressions"]),
         DESCR=descr,
     )
-
-
-def _write(path, frames, fps, audio, sr):
-    from ..io import write_video
-
-    if audio is None:
-        write_video(path, frames, fps)
-    else:
-        write_video(path, frames, fps, audio=audio, sr=sr)
 
 
 # --------------------------------------------------------------------------------------
@@ -1025,14 +536,11 @@ def make_synthetic_valence(
         "fps": float(fps), "size": list(size), "n_raters": int(n_raters),
         "with_audio": bool(with_audio), "sr": int(sr), "seed": seed,
     }  # fmt: skip
-    fingerprint = _fingerprint("valence", spec)
-    out = _resolve_out_dir(out_dir, "valence", fingerprint)
     actors = [_make_actor(seed, a, size) for a in range(n_actors)]
-    reuse = cache and _cached(out, "valence", fingerprint, names)
     boxes = np.empty((n_videos, n_frames, 4))
     timelines = [None] * n_videos
 
-    def make(i):
+    def make(i, out, reuse):
         actor = actors[groups[i]]
         rng = sample_rng(seed, i)
         noise_rng = np.random.default_rng(rng.integers(2**63))
@@ -1066,14 +574,10 @@ def make_synthetic_valence(
                 audio_rng, actor, dur, sr, spans, f0, 1.3 - 0.5 * vs, 3.0 * vs,
                 0.006, 0.0, 0.04,
             )
-        _write(out / (stems[i] + ".mp4"), frames, fps, audio, sr)
+        write_clip(out / (stems[i] + ".mp4"), frames, fps, audio, sr)
         timelines[i].to_csv(out / (stems[i] + ".csv"), index=False, float_format="%.6f")
 
-    if not reuse:
-        _forget_previous(out, "valence")
-    _run_jobs(make, list(range(n_videos)), n_jobs)
-    if not reuse:
-        _write_manifest(out, "valence", fingerprint, spec, names)
+    out = build_corpus("valence", spec, out_dir, names, make, n_videos, cache=cache, n_jobs=n_jobs)
 
     paths = np.array([str(out / (s + ".mp4")) for s in stems], dtype=object)
     annotations = np.array([str(out / (s + ".csv")) for s in stems], dtype=object)

@@ -9,10 +9,11 @@ skemotion, with LiteRT (``pip install skemotion[blazeface]``).
 
 from ._blazeface import BlazeFaceDetector
 from ._cropper import FaceCropper, FaceMasker
-from ._detectors import FaceDetector, HaarCascadeDetector, get_detector, import_cv2
+from ._detectors import FaceDetector, HaarCascadeDetector, import_cv2
 from ._geometry import LandmarkFeatures
 from ._landmarks import MESH_REGIONS, FaceLandmarker, eye_centres
 from ._litert import has_litert
+from ._registry import get_detector
 from ._tracking import box_iou, center_box, track_boxes
 
 __all__ = [

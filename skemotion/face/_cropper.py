@@ -13,9 +13,10 @@ from ..utils import Interval, Options, validate_params
 from ..utils._output import MediaOutputMixin
 from ..utils._validation import Size, size_to_wh
 from ._align import alignment_matrix, cut, hull_mask, warp
-from ._detectors import FaceDetector, get_detector, import_cv2
+from ._detectors import FaceDetector, import_cv2
 from ._frames import StatelessTransformerMixin, check_frames
 from ._landmarks import FaceLandmarker, fill_missing
+from ._registry import get_detector
 from ._tracking import center_box, track_boxes
 
 __all__ = ["FaceCropper", "FaceMasker"]

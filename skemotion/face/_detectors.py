@@ -18,7 +18,7 @@ import numpy as np
 
 from ..utils import Interval, validate_params
 
-__all__ = ["FaceDetector", "HaarCascadeDetector", "get_detector", "import_cv2"]
+__all__ = ["FaceDetector", "HaarCascadeDetector", "import_cv2"]
 
 _INSTALL_HINT = (
     "skemotion.face needs OpenCV, a dependency of skemotion that is missing or unusable "
@@ -384,42 +384,3 @@ class HaarCascadeDetector(FaceDetector):
         ).astype(np.float32)
         area = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
         return boxes[np.argsort(-area, kind="stable")]
-
-
-def _registry():
-    """Detector names accepted by ``get_detector`` (BlazeFace imported lazily: no cycle)."""
-    from ._blazeface import BlazeFaceDetector
-
-    return {"blazeface": BlazeFaceDetector, "haar": HaarCascadeDetector}
-
-
-def get_detector(detector):
-    """Turn a ``detector`` parameter value into a detector instance.
-
-    Parameters
-    ----------
-    detector : {"haar", "blazeface"} or FaceDetector
-        A registered name (``"haar"``: :class:`HaarCascadeDetector`,
-        ``"blazeface"``: :class:`BlazeFaceDetector`, which needs ``pip install
-        skemotion[blazeface]``), or an instance (returned unchanged).
-
-    Returns
-    -------
-    FaceDetector
-
-    Examples
-    --------
-    >>> from skemotion.face import get_detector
-    >>> get_detector("haar")
-    HaarCascadeDetector()
-    """
-    registry = _registry()
-    if isinstance(detector, str) and detector in registry:
-        return registry[detector]()
-    if isinstance(detector, FaceDetector):
-        return detector
-    raise ValueError(
-        "The 'detector' parameter must be a str among "
-        f"{{{', '.join(repr(k) for k in sorted(registry))}}} or a FaceDetector instance. "
-        f"Got {detector!r} instead."
-    )

@@ -112,6 +112,51 @@ def get_scorer(scoring):
     return _sklearn_get_scorer(scoring)
 
 
+def resolve_scoring(scoring, owner):
+    """A ``scoring`` parameter with every scorer name resolved through :func:`get_scorer`.
+
+    scikit-learn's searches and ``cross_validate`` resolve names themselves but
+    do not know skemotion's (``"ccc"``), so skemotion's searches resolve them
+    first: a name becomes a scorer, a list of names a dict of scorers, and a
+    dict keeps its keys.
+
+    Parameters
+    ----------
+    scoring : None, str, callable, list, tuple, set or dict
+        The parameter as given.
+    owner : str
+        Who owns the parameter, for the error message.
+
+    Returns
+    -------
+    scoring : None, callable or dict
+        ``None`` and callables unchanged.
+
+    Raises
+    ------
+    ValueError
+        For another type, or an unknown name.
+
+    Examples
+    --------
+    >>> from skemotion.metrics._scorer import resolve_scoring
+    >>> sorted(resolve_scoring(["ccc", "r2"], "nested_cross_validate"))
+    ['ccc', 'r2']
+    """
+    if scoring is None or callable(scoring):
+        return scoring
+    if isinstance(scoring, str):
+        return get_scorer(scoring)
+    if isinstance(scoring, list | tuple | set):
+        return {name: get_scorer(name) for name in scoring}
+    if isinstance(scoring, dict):
+        return {k: get_scorer(v) if isinstance(v, str) else v for k, v in scoring.items()}
+    raise ValueError(
+        f"The 'scoring' parameter of {owner} must be None, a str, a callable, a list of "
+        f"str or a dict of str to scorers. Got {scoring!r} instead."
+    )
+
+
 def per_output_scorers(metric, n_outputs, *, output_names=None):
     """One scorer per output (rater or affect dimension), plus their average.
 

@@ -16,7 +16,7 @@ from sklearn.base import clone
 from sklearn.model_selection import GroupKFold, cross_validate
 from sklearn.utils.metadata_routing import get_routing_for_object
 
-from ..metrics import get_scorer
+from ..metrics._scorer import resolve_scoring
 from ._optuna import _final_step
 
 __all__ = ["check_group_cv", "nested_cross_validate"]
@@ -69,16 +69,6 @@ def check_group_cv(cv, *, name="cv"):
             "on both sides of a split."
         )
     return cv
-
-
-def _resolve_outer_scoring(scoring):
-    if isinstance(scoring, str):
-        return get_scorer(scoring)
-    if isinstance(scoring, list | tuple | set):
-        return {s: get_scorer(s) for s in scoring}
-    if isinstance(scoring, dict):
-        return {k: get_scorer(v) if isinstance(v, str) else v for k, v in scoring.items()}
-    return scoring
 
 
 def nested_cross_validate(
@@ -203,7 +193,7 @@ def nested_cross_validate(
             X,
             y,
             cv=outer,
-            scoring=_resolve_outer_scoring(scoring),
+            scoring=resolve_scoring(scoring, "nested_cross_validate"),
             params={"groups": groups, **params},
             n_jobs=n_jobs,
             return_estimator=return_estimator,

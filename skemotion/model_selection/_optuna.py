@@ -31,7 +31,7 @@ from sklearn.utils.metadata_routing import (
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
-from ..metrics import get_scorer
+from ..metrics._scorer import resolve_scoring
 from ..utils import Interval, validate_params
 from ..utils._random import seed_int
 
@@ -204,22 +204,6 @@ def make_storage(storage):
             if attempt == 4:
                 raise
             time.sleep(0.2 * (attempt + 1))
-
-
-def _resolve_scoring(scoring):
-    """Scorer names through skemotion's get_scorer (knows "ccc"); containers to a dict."""
-    if scoring is None or callable(scoring):
-        return scoring
-    if isinstance(scoring, str):
-        return get_scorer(scoring)
-    if isinstance(scoring, list | tuple | set):
-        return {name: get_scorer(name) for name in scoring}
-    if isinstance(scoring, dict):
-        return {k: get_scorer(v) if isinstance(v, str) else v for k, v in scoring.items()}
-    raise ValueError(
-        "The 'scoring' parameter of OptunaSearch must be None, a str, a callable, a list of "
-        f"str or a dict of str to scorers. Got {scoring!r} instead."
-    )
 
 
 def _suggest(trial, param_distributions):
@@ -528,7 +512,7 @@ class OptunaSearch(MetaEstimatorMixin, BaseEstimator):
             method_mapping=MethodMapping().add(caller="fit", callee="split"),
         )
         router.add(
-            scorer=check_scoring(self.estimator, _resolve_scoring(self.scoring)),
+            scorer=check_scoring(self.estimator, resolve_scoring(self.scoring, type(self).__name__)),
             method_mapping=MethodMapping().add(caller="fit", callee="score"),
         )
         return router
@@ -582,7 +566,7 @@ class OptunaSearch(MetaEstimatorMixin, BaseEstimator):
                 f"{type(self.estimator).__name__} requires y to be passed, but the target y "
                 "is None."
             )
-        scorers = _resolve_scoring(self.scoring)
+        scorers = resolve_scoring(self.scoring, type(self).__name__)
         self.multimetric_ = isinstance(scorers, dict)
         metric = self._objective_metric(scorers)
         self.scorer_ = scorers if self.multimetric_ else check_scoring(self.estimator, scorers)

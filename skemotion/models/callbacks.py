@@ -56,8 +56,8 @@ class WeightAveraging(Callback):
     user callbacks after its own. The batch-normalisation pass reads all of
     ``fit``'s ``X`` (with early stopping, the held-out part too; labels are
     not used). Dropout stays on during it, as in
-    :func:`torch.optim.swa_utils.update_bn`, drawing from the random state
-    ``fit`` seeds, so results stay reproducible.
+    :func:`torch.optim.swa_utils.update_bn`, drawing from the fit's own
+    generator, so results stay reproducible.
 
     References
     ----------
@@ -217,8 +217,9 @@ class SpecAugment(Callback):
     Notes
     -----
     The masks are drawn from a generator seeded, when training begins, from
-    torch's random state, which skemotion estimators fork and seed from their
-    ``random_state`` in ``fit``: the same ``random_state`` gives the same masks.
+    torch's random state, which inside a skemotion estimator's ``fit`` is the
+    fit's own generator seeded by ``random_state``: the same ``random_state``
+    gives the same masks, and global random state is left alone.
 
     References
     ----------

@@ -1,14 +1,17 @@
 """skorch-based emotion classifiers (one network each, one shared base)."""
 
-import textwrap
-
 import numpy as np
 import torch
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import compute_class_weight
 from skorch import NeuralNetClassifier
+from skorch.callbacks import EpochScoring
+from skorch.utils import to_numpy
 
-from ._base import _KWARG_DEFAULTS, _fill_doc, _SkorchConventions
+from ..utils._validation import InvalidParameterError
+from ._base import _NetEstimator
+from ._docs import fill_doc
+from ._inputs import CLIPS, FRAMES, FUSION, SEQUENCE
 from .networks import C3DLSTMNet, CNNLSTMNet, ConvLSTMNet, FrameCNNNet, FusionNet, SequenceLSTMNet
 
 __all__ = [
@@ -21,55 +24,67 @@ __all__ = [
 ]
 
 
-class _NetClassifier(_SkorchConventions, NeuralNetClassifier):
-    """Shared constructor and prediction of the classifiers."""
+class _DecodeLabels:
+    """Map the class codes the network trains on back to the labels ``predict`` returns."""
+
+    def __init__(self, classes):
+        self.classes = classes
+
+    def __call__(self, y):
+        return self.classes[to_numpy(y)]
+
+
+class _NetClassifier(_NetEstimator, NeuralNetClassifier):
+    """The classifiers' criterion default, class weights, label encoding and prediction."""
 
     _is_classifier = True
+    _criterion_aliases = {"cross_entropy": torch.nn.CrossEntropyLoss}
+    _family_doc = {
+        "params": """\
+    criterion : torch loss class or "cross_entropy", default=torch.nn.CrossEntropyLoss
+        Must take logits; ``NLLLoss`` is rejected because the networks return
+        logits, not log-probabilities.
+    class_weight : "balanced", dict or None, default=None
+        Weights of the classes in the loss (``"balanced"``: inversely
+        proportional to class frequencies, as in scikit-learn).
+""",
+        "attributes": """\
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    class_weight_ : ndarray of shape (n_classes,) or None
+        Weights used in the loss.
+""",
+    }
 
-    def __init__(
-        self,
-        module=None,
-        *,
-        criterion=torch.nn.CrossEntropyLoss,
-        optimizer=torch.optim.Adam,
-        lr=1e-3,
-        max_epochs=10,
-        batch_size=32,
-        train_split=None,
-        early_stopping=False,
-        validation_fraction=0.2,
-        n_iter_no_change=5,
-        class_weight=None,
-        random_state=None,
-        device="auto",
-        amp=False,
-        torch_num_threads="auto",
-        verbose=0,
-        **kwargs,
-    ):
-        # skorch's DataLoader keeps the input order unless told otherwise; corpora
-        # sorted by actor or class would give one-class batches.
-        for name, default in _KWARG_DEFAULTS.items():
-            kwargs.setdefault(name, default)
-        super().__init__(
-            module,
-            criterion=criterion,
-            optimizer=optimizer,
-            lr=lr,
-            max_epochs=max_epochs,
-            batch_size=batch_size,
-            train_split=train_split,
-            verbose=verbose,
-            device=device,
-            **kwargs,
-        )
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
+    def __init__(self, module=None, *, criterion=torch.nn.CrossEntropyLoss, class_weight=None,
+                 **kwargs):
+        super().__init__(module, criterion=criterion, **kwargs)
         self.class_weight = class_weight
-        self.random_state = random_state
-        self.amp = amp
-        self.torch_num_threads = torch_num_threads
+
+    def get_default_callbacks(self):
+        # skorch scores ``predict`` (labels) against the split's targets (codes)
+        callbacks = list(super().get_default_callbacks())
+        if "_classes" in self.__dict__:
+            scoring = EpochScoring("accuracy", name="valid_acc", lower_is_better=False,
+                                   target_extractor=_DecodeLabels(self._classes))
+            callbacks = [(n, scoring if n == "valid_acc" else cb) for n, cb in callbacks]
+        return callbacks
+
+    def _validate_params_(self):
+        super()._validate_params_()
+        crit = self.criterion
+        if crit is torch.nn.NLLLoss or isinstance(crit, torch.nn.NLLLoss):
+            raise ValueError(
+                f"{type(self).__name__} networks return logits, so criterion=NLLLoss (which "
+                "expects log-probabilities) would train on the wrong quantity and can diverge "
+                "to NaN. Use torch.nn.CrossEntropyLoss (the default)."
+            )
+        cw = self.class_weight
+        if not (cw is None or cw == "balanced" or isinstance(cw, dict)):
+            raise InvalidParameterError(
+                f"The 'class_weight' parameter of {type(self).__name__} must be 'balanced', "
+                f"a dict or None. Got {cw!r} instead."
+            )
 
     @property
     def classes_(self):
@@ -153,45 +168,9 @@ class _NetClassifier(_SkorchConventions, NeuralNetClassifier):
         return self.classes_[proba.argmax(axis=1)]
 
 
-_CLASSIFIER_DOC_TAIL = """
-    Parameters
-    ----------
-    module : torch.nn.Module class or instance, default=None
-        The network; ``None`` uses {default}. Its data-derived sizes are set
-        from the training data; its other arguments are ``module__*``
-        parameters that searches can tune:
-        {network}
-    criterion : torch loss class or "cross_entropy", default=torch.nn.CrossEntropyLoss
-        Must take logits; ``NLLLoss`` is rejected because the networks return
-        logits, not log-probabilities.
-    class_weight : "balanced", dict or None, default=None
-        Weights of the classes in the loss (``"balanced"``: inversely
-        proportional to class frequencies, as in scikit-learn).
-    {common_params}
-
-    Attributes
-    ----------
-    classes_ : ndarray of shape (n_classes,)
-        Class labels.
-    class_weight_ : ndarray of shape (n_classes,) or None
-        Weights used in the loss.
-    {common_attributes}
-"""
-
-
-def _doc(head, default, network, tail=_CLASSIFIER_DOC_TAIL):
-    network = textwrap.fill(
-        network.strip(), width=88, initial_indent=" " * 8, subsequent_indent=" " * 8
-    ).lstrip()
-    return head + tail.replace("{default}", default).replace("{network}", network)
-
-
-@_fill_doc
+@fill_doc
 class SequenceLSTMClassifier(_NetClassifier):
-    _input_kind = "sequence"
-    _default_module = SequenceLSTMNet
-    __doc__ = _doc(
-        """LSTM classifier on feature sequences (e.g. MFCC frames, facial landmarks).
+    """LSTM classifier on feature sequences (e.g. MFCC frames, facial landmarks).
 
     Takes ``(n_samples, n_steps, n_features)`` float input; 2-D input
     ``(n_samples, n_features)`` is read as one step. The network is
@@ -199,10 +178,8 @@ class SequenceLSTMClassifier(_NetClassifier):
     time (``module__pooling`` = ``"last"``, ``"mean"`` or ``"attention"``),
     then a linear layer.
 
-""",
-        "SequenceLSTMNet",
-        """``module__hidden_size`` (64), ``module__num_layers`` (1), ``module__bidirectional`` (False), ``module__dropout`` (0.0), ``module__pooling`` ("last").""",
-    ) + """
+    {parameters}
+
     See Also
     --------
     SequenceLSTMRegressor : The same network for continuous targets.
@@ -222,13 +199,13 @@ class SequenceLSTMClassifier(_NetClassifier):
     array(['angry', 'happy'], dtype='<U5')
     """
 
+    _input = SEQUENCE
+    _default_module = SequenceLSTMNet
 
-@_fill_doc
+
+@fill_doc
 class FrameCNNClassifier(_NetClassifier):
-    _input_kind = "frames"
-    _default_module = FrameCNNNet
-    __doc__ = _doc(
-        """2-D CNN classifier on single frames or clips.
+    """2-D CNN classifier on single frames or clips.
 
     Takes frames ``(n_samples, height, width, channels)`` or clips
     ``(n_samples, n_frames, height, width, channels)``, uint8 (0-255, scaled
@@ -236,10 +213,8 @@ class FrameCNNClassifier(_NetClassifier):
     are encoded frame by frame and pooled over time. The network is
     :class:`~skemotion.models.networks.FrameCNNNet`.
 
-""",
-        "FrameCNNNet",
-        """``module__backbone`` ("simple"; also "quadrant", "vgg16", "resnet18", "resnet34", "resnet50"), ``module__weights`` (None; a local state-dict file, never downloaded), ``module__freeze`` (False), ``module__dropout`` (0.0), ``module__temporal_pooling`` ("mean" or "max"), ``module__batch_norm`` (True), ``module__input_norm`` ("channel").""",
-    ) + """
+    {parameters}
+
     See Also
     --------
     CNNLSTMClassifier : Frame features fed to an LSTM instead of pooled.
@@ -256,23 +231,21 @@ class FrameCNNClassifier(_NetClassifier):
     (8, 2)
     """
 
+    _input = FRAMES
+    _default_module = FrameCNNNet
 
-@_fill_doc
+
+@fill_doc
 class CNNLSTMClassifier(_NetClassifier):
-    _input_kind = "clips"
-    _default_module = CNNLSTMNet
-    __doc__ = _doc(
-        """CNN-LSTM classifier: a 2-D backbone per frame, then an LSTM.
+    """CNN-LSTM classifier: a 2-D backbone per frame, then an LSTM.
 
     Takes clips ``(n_samples, n_frames, height, width, channels)``, uint8 or
     float in [0, 1]. The network is
     :class:`~skemotion.models.networks.CNNLSTMNet` (the Conv-LSTM of the EEV
     study, the masked-face CNN-LSTM).
 
-""",
-        "CNNLSTMNet",
-        """``module__backbone`` ("simple"), ``module__weights`` (None), ``module__freeze`` (False), ``module__hidden_size`` (64), ``module__num_layers`` (1), ``module__bidirectional`` (False), ``module__dropout`` (0.0), ``module__pooling`` ("last"), ``module__batch_norm`` (True), ``module__input_norm`` ("channel").""",
-    ) + """
+    {parameters}
+
     See Also
     --------
     ConvLSTMClassifier : Recurrence inside the convolution.
@@ -289,13 +262,13 @@ class CNNLSTMClassifier(_NetClassifier):
     (8,)
     """
 
+    _input = CLIPS
+    _default_module = CNNLSTMNet
 
-@_fill_doc
+
+@fill_doc
 class ConvLSTMClassifier(_NetClassifier):
-    _input_kind = "clips"
-    _default_module = ConvLSTMNet
-    __doc__ = _doc(
-        """Convolutional-LSTM classifier (Shi et al., 2015) on clips.
+    """Convolutional-LSTM classifier (Shi et al., 2015) on clips.
 
     Takes clips ``(n_samples, n_frames, height, width, channels)``, uint8 or
     float in [0, 1]. The network is
@@ -303,10 +276,8 @@ class ConvLSTMClassifier(_NetClassifier):
     :class:`~skemotion.models.networks.ConvLSTMCell` s with peepholes, the last
     hidden map averaged over space, then a linear head.
 
-""",
-        "ConvLSTMNet",
-        """``module__hidden_channels`` (32), ``module__num_layers`` (1), ``module__kernel_size`` (3), ``module__stem_channels`` ((16, 32)), ``module__head_pool`` (4), ``module__dropout`` (0.0), ``module__input_norm`` ("channel").""",
-    ) + """
+    {parameters}
+
     Examples
     --------
     >>> import numpy as np
@@ -319,14 +290,13 @@ class ConvLSTMClassifier(_NetClassifier):
     (8,)
     """
 
+    _input = CLIPS
+    _default_module = ConvLSTMNet
 
-@_fill_doc
+
+@fill_doc
 class C3DLSTMClassifier(_NetClassifier):
-    _input_kind = "clips"
-    _default_module = C3DLSTMNet
-    _default_weight_decay = 1e-4
-    __doc__ = _doc(
-        """3-D CNN + LSTM classifier (the CREMA-D study's C3D-LSTM).
+    """3-D CNN + LSTM classifier (the CREMA-D study's C3D-LSTM).
 
     Takes clips ``(n_samples, n_frames, height, width, channels)``, uint8 or
     float in [0, 1]. The network is
@@ -341,10 +311,8 @@ class C3DLSTMClassifier(_NetClassifier):
     ``max_epochs=45``, see :class:`~skemotion.models.WeightAveraging` and the
     user guide's measurements).
 
-""",
-        "C3DLSTMNet",
-        """``module__n_blocks`` (5; the study's 5, 6 and 7-layer variants), ``module__base_filters`` (16), ``module__lstm_size`` (64), ``module__dense_size`` (32), ``module__dropout`` (0.0), ``module__negative_slope`` (0.01), ``module__input_norm`` ("channel").""",
-    ) + """
+    {parameters}
+
     Examples
     --------
     >>> import numpy as np
@@ -357,13 +325,14 @@ class C3DLSTMClassifier(_NetClassifier):
     (8,)
     """
 
+    _input = CLIPS
+    _default_module = C3DLSTMNet
+    _default_weight_decay = 1e-4
 
-@_fill_doc
+
+@fill_doc
 class FusionClassifier(_NetClassifier):
-    _input_kind = "fusion"
-    _default_module = FusionNet
-    __doc__ = _doc(
-        """Audio-visual classifier with a video branch and an audio branch.
+    """Audio-visual classifier with a video branch and an audio branch.
 
     Takes a mapping (skorch's ``SliceDict``, as made by
     :class:`~skemotion.models.ModalityUnion`) with ``video`` clips
@@ -371,10 +340,8 @@ class FusionClassifier(_NetClassifier):
     sequences ``(n_samples, n_steps, n_features)``. The network is
     :class:`~skemotion.models.networks.FusionNet` (mid or late fusion).
 
-""",
-        "FusionNet",
-        """``module__fusion`` ("mid" or "late"), ``module__backbone`` ("simple"), ``module__weights`` (None), ``module__freeze`` (False), ``module__video_hidden_size`` (64), ``module__audio_hidden_size`` (64), ``module__fusion_size`` (64), ``module__dropout`` (0.0).""",
-    ) + """
+    {parameters}
+
     See Also
     --------
     ModalityUnion : Builds the ``SliceDict`` from paths inside a Pipeline.
@@ -393,3 +360,6 @@ class FusionClassifier(_NetClassifier):
     >>> clf.fit(X, y).predict(X).shape
     (8,)
     """
+
+    _input = FUSION
+    _default_module = FusionNet

@@ -5,26 +5,21 @@ modification time of the file, or the bytes of a waveform) and the parameters
 that produced it: ``FrameSampler`` keeps frames, ``AudioLoader`` waveforms and
 ``SpectralFeatures`` features there, so cross-validation folds and search
 candidates featurize each clip once. A lock file per key
-(``fcntl.flock`` where available) makes concurrent workers, threads or
+(``utils._locks.interprocess_lock``) makes concurrent workers, threads or
 processes, wait for the one that decodes instead of decoding again, so a clip is
 decoded once however a search splits and parallelises the work.
 """
 
-import contextlib
 import os
 import threading
 
 import numpy as np
 
+from ._locks import interprocess_lock
+
 __all__ = ["ClipCache", "cache_location"]
 
 _CACHE_VERSION = 2  # 2: uniform bins span the video stream; seek='auto' is exact
-
-try:  # POSIX
-    import fcntl
-except ImportError:  # pragma: no cover - Windows: no cross-process lock, entries stay correct
-    fcntl = None
-
 
 def cache_location(memory):
     """The directory of a ``memory`` parameter (None, a path or a ``joblib.Memory``)."""
@@ -34,20 +29,6 @@ def cache_location(memory):
         return os.fspath(memory)
     location = getattr(memory, "location", None)
     return None if location is None else os.fspath(location)
-
-
-@contextlib.contextmanager
-def _locked(lock_path):
-    if fcntl is None:  # pragma: no cover
-        yield
-        return
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
 
 
 class ClipCache:
@@ -114,7 +95,7 @@ class ClipCache:
         frames = self._load(target)
         if frames is not None:
             return frames
-        with _locked(os.path.join(self.directory, key + ".lock")):
+        with interprocess_lock(os.path.join(self.directory, key + ".lock")):
             frames = self._load(target)  # another worker may have finished meanwhile
             if frames is not None:
                 return frames

@@ -2,13 +2,23 @@
 
 sklearn's own ``_param_validation`` is private, so skemotion carries this small
 public equivalent. Messages read "The 'n_frames' parameter of FrameSampler must
-be an int in the range [1, inf). Got 0 instead."
+be an int in the range [1, inf). Got 0 instead.", raised as sklearn's
+``InvalidParameterError`` (a ``ValueError`` and a ``TypeError``), so code that
+catches scikit-learn's parameter errors catches ours; only that error class is
+taken from the private module, with a stand-in if it ever moves.
 """
 
 import numbers
 from dataclasses import dataclass
 
 import numpy as np
+
+try:
+    from sklearn.utils._param_validation import InvalidParameterError
+except ImportError:  # pragma: no cover - a future scikit-learn that moved it
+
+    class InvalidParameterError(ValueError, TypeError):
+        """A parameter value outside its constraints (scikit-learn's class, where it lives)."""
 
 __all__ = ["Interval", "Options", "Size", "validate_params", "check_array_shape", "size_to_wh"]
 
@@ -230,8 +240,9 @@ def validate_params(owner, params, constraints):
 
     Raises
     ------
-    ValueError
-        When a value satisfies none of its constraints.
+    InvalidParameterError
+        scikit-learn's (a ``ValueError`` and a ``TypeError``), when a value
+        satisfies none of its constraints.
 
     Examples
     --------
@@ -240,7 +251,7 @@ def validate_params(owner, params, constraints):
     ...                 {"n_frames": [Interval(int, 1, None, closed="left")]})
     Traceback (most recent call last):
     ...
-    ValueError: The 'n_frames' parameter of FrameSampler must be an int in the range [1, inf). Got 0 instead.
+    sklearn.utils._param_validation.InvalidParameterError: The 'n_frames' parameter of FrameSampler must be an int in the range [1, inf). Got 0 instead.
     """
     name_of_owner = owner if isinstance(owner, str) else type(owner).__name__
     for name, accepted in constraints.items():
@@ -254,7 +265,7 @@ def validate_params(owner, params, constraints):
             wanted = ", ".join(descriptions[:-1]) + " or " + descriptions[-1]
         else:
             wanted = descriptions[0]
-        raise ValueError(
+        raise InvalidParameterError(
             f"The {name!r} parameter of {name_of_owner} must be {wanted}. Got {value!r} instead."
         )
 

@@ -12,6 +12,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from ..exceptions import MediaError, MediaWarning
 from ..utils import Interval, Options, validate_params
 from ..utils._cache import ClipCache, cache_location
+from ..utils._errors import batch_error
 from ..utils._output import MediaOutputMixin
 from ..utils._validation import Size, size_to_wh
 from ._paths import as_paths
@@ -113,18 +114,6 @@ def _sample_chunk(indices, paths, decode_params, frame_shape, out, cache_dir, pa
             else:
                 results.append(frames)
     return indices, (None if out is not None else results), errors, notes
-
-
-def _raise_clip_errors(errors, n_samples):
-    """Raise once for all clips that failed (the original exception if only one did)."""
-    errors = sorted(errors, key=lambda e: e[0])
-    if len(errors) == 1:
-        raise errors[0][2]
-    lines = "\n".join(f"  [{index}] {exc}" for index, _, exc in errors)
-    msg = f"FrameSampler could not sample {len(errors)} of {n_samples} clips:\n{lines}"
-    if all(isinstance(exc, FileNotFoundError) for _, _, exc in errors):
-        raise FileNotFoundError(msg)
-    raise MediaError(msg, path=errors[0][1])
 
 
 class FrameSampler(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
@@ -418,7 +407,7 @@ class FrameSampler(MediaOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_
             target = None if out_path is None else (out_path, data_offset)
             errors = self._run(paths, params, frame_shape, out, target)
             if errors:
-                _raise_clip_errors(errors, len(paths))
+                raise batch_error(errors, len(paths), "FrameSampler could not sample")
         except BaseException:
             if out_path is not None and os.path.exists(out_path):
                 os.remove(out_path)

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from skemotion.cli import main
-from skemotion.cli._main import UserError
+from skemotion.cli._errors import UserError
 from skemotion.cli._spec import SpecError, load_pipeline_spec
 
 FAST = ["--preset", "audio-logreg", "--n-samples", "16", "--cv", "2"]
@@ -118,7 +118,7 @@ def test_evaluate_pipeline_file(evaluated, tmp_path):
         ("sklearn.utils.shuffle", "'sklearn.utils.shuffle' is not a scikit-learn estimator class"),
         ("sklearn.model_selection.GroupKFold", "is not a scikit-learn estimator class"),
         ("skemotion.io.read_audio", "is not a scikit-learn estimator class"),
-        ("skemotion.cli._main.UserError", "no _private part"),
+        ("skemotion.cli._errors.UserError", "no _private part"),
         ("sklearn.base._fit_context", "no _private part"),
         ("skemotion.models.networks.__builtins__", "no _private part"),
         ("sklearnx.Foo", "must be a skemotion.* or sklearn.* import path"),
@@ -343,7 +343,7 @@ def test_many_file_errors_are_grouped_by_reason(tmp_path, monkeypatch, capsys):
     assert len(lines) == 1
     line = lines[0]
     listing = out / "skemotion-evaluate-errors.txt"
-    assert line.startswith("skemotion evaluate: error: FrameSampler could not sample 8 of 8 clips, by reason: ")
+    assert line.startswith("skemotion evaluate: error: FrameSampler could not sample 8 of 8 files, by reason: ")
     assert "6 x Could not decode FILE: no video stream. (e.g. " in line
     assert "2 x Could not decode FILE: the file is empty (0 bytes). (e.g. " in line
     assert line.index("6 x") < line.index("2 x")  # the commonest reason first
@@ -358,7 +358,7 @@ def test_few_file_errors_stay_as_they_are(tmp_path, monkeypatch, capsys):
     from skemotion.cli import _commands
     from skemotion.exceptions import MediaError
 
-    message = "FrameSampler could not sample 2 of 9 clips:\n  [0] Could not decode 'a.wav': x.\n  [4] Could not decode 'b.wav': y."
+    message = "FrameSampler could not sample 2 of 9 files:\n  [0] Could not decode 'a.wav': x.\n  [4] Could not decode 'b.wav': y."
 
     def evaluate(args):
         raise MediaError(message, path="a.wav")

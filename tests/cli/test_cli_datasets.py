@@ -10,7 +10,7 @@ import pytest
 
 from skemotion.cli._commands import _describe
 from skemotion.cli._data import load_data
-from skemotion.cli._main import UserError
+from skemotion.cli._errors import UserError
 
 
 def _args(dataset, data, **kwargs):

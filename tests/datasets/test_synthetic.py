@@ -13,7 +13,8 @@ from sklearn.model_selection import GroupKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skemotion.datasets import _synthetic as synth
+from skemotion.datasets import _synthetic_actors as actors
+from skemotion.datasets import _synthetic_faces as faces
 from skemotion.datasets import get_data_home, make_synthetic_expressions, make_synthetic_valence
 from skemotion.io import probe, read_audio, read_frames
 
@@ -135,17 +136,17 @@ def test_face_boxes_inside_frame_and_moving(synthetic_corpus):
 def test_face_boxes_match_rendered_face():
     """Check that a box is the bounding box of the drawn face (edges within a pixel)."""
     size = (64, 48)
-    actor = synth._make_actor(5, 0, size)
+    actor = actors._make_actor(5, 0, size)
     actor["background"] = np.zeros_like(actor["background"])
     actor["skin"] = np.full(3, 200.0)
     t = np.arange(12) / 12
     rng = np.random.default_rng(0)
-    track, boxes = synth._head_track(rng, actor, t)
-    face = {k: np.full(len(t), v) for k, v in zip(synth._FACE_KEYS, synth._FACE["happy"], strict=True)}
+    track, boxes = actors._head_track(rng, actor, t)
+    face = {k: np.full(len(t), v) for k, v in zip(actors._FACE_KEYS, actors._FACE["happy"], strict=True)}
     face["gaze"] = np.zeros(len(t))
     light = {"gain": np.ones(len(t)), "grad_x": np.zeros(len(t)), "grad_y": np.zeros(len(t)),
              "cast": np.ones((1, 3), np.float32), "noise": 0.0}  # fmt: skip
-    frames = synth._render(actor, track, face, light, rng, size)
+    frames = faces._render(actor, track, face, light, rng, size)
     for frame, box in zip(frames, boxes, strict=True):
         ys, xs = np.nonzero(frame.max(-1) > 0)  # every pixel the face touches, even partly
         found = np.array([xs.min(), ys.min(), xs.max() + 1, ys.max() + 1], float)

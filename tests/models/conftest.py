@@ -55,7 +55,7 @@ def make_model(cls, **params):
 def make_data(cls, n=12, seed=0):
     """Tiny inputs in the layout ``cls`` is made for, and matching targets."""
     rng = np.random.default_rng(seed)
-    kind = cls._input_kind
+    kind = cls._input.kind
     if kind == "sequence":
         X = rng.normal(size=(n, 5, 3)).astype(np.float32)
     elif kind == "frames":

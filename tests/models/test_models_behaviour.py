@@ -470,7 +470,7 @@ def test_partial_fit_calls_draw_new_seeded_orders():
 def _models():
     from skemotion.utils import all_estimators
 
-    return [cls for _, cls in all_estimators() if hasattr(cls, "_input_kind")]
+    return [cls for _, cls in all_estimators() if hasattr(cls, "_input")]
 
 
 @pytest.mark.parametrize("cls", _models(), ids=lambda c: c.__name__)

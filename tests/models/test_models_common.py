@@ -248,7 +248,7 @@ class _FlatInput:
         if isinstance(X, dict) and not sp.issparse(X):  # scipy's dok format is a dict
             return super()._check_X(X, reset)
         X = validate_data(self, X, reset=reset, dtype=np.float32)
-        kind = self._input_kind
+        kind = self._input.kind
         if kind == "frames":
             return super()._check_X(_tile(X, None), reset)
         if kind == "clips":

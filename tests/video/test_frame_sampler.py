@@ -321,7 +321,7 @@ def test_every_bad_file_is_listed_once(ramp_clip, bad_files, tmp_path, n_jobs):
     with pytest.raises(MediaError) as info:
         sampler.fit_transform(X)
     msg = str(info.value)
-    assert msg.startswith("FrameSampler could not sample 4 of 5 clips:")
+    assert msg.startswith("FrameSampler could not sample 4 of 5 files:")
     for index in (0, 2, 3, 4):
         assert f"[{index}] " in msg and X[index] in msg
     assert "[1] " not in msg
@@ -333,7 +333,7 @@ def test_every_bad_file_is_listed_once(ramp_clip, bad_files, tmp_path, n_jobs):
 def test_several_missing_files_raise_file_not_found(tmp_path):
     """Check that when every bad clip is missing the error stays a FileNotFoundError."""
     X = [str(tmp_path / "a.mp4"), str(tmp_path / "b.mp4")]
-    with pytest.raises(FileNotFoundError, match=re.escape("could not sample 2 of 2 clips")):
+    with pytest.raises(FileNotFoundError, match=re.escape("could not sample 2 of 2 files")):
         FrameSampler(n_frames=2).fit_transform(X)
 
 
