@@ -19,9 +19,9 @@ from ..exceptions import NoFaceError
 from ..utils import Interval, Options, validate_params
 from ..utils._output import MediaOutputMixin
 from ._detectors import FaceDetector, import_cv2
-from ._registry import get_detector
 from ._frames import StatelessTransformerMixin, check_frames
 from ._litert import cached_interpreter
+from ._registry import get_detector
 from ._tracking import _pick
 
 __all__ = ["FaceLandmarker", "MESH_REGIONS", "eye_centres"]
