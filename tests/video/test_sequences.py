@@ -59,7 +59,7 @@ def test_frame_sampler_lists_every_bad_sequence(tmp_path, mixed_corpus):
     with pytest.raises(MediaError) as info:
         FrameSampler(n_frames=2, size=(8, 8)).fit_transform([mixed_corpus[0], empty, pattern])
     message = str(info.value)
-    assert message.startswith("FrameSampler could not sample 2 of 3 clips:")
+    assert message.startswith("FrameSampler could not sample 2 of 3 files:")
     assert f"[1] Could not decode '{empty}': the folder holds no image files" in message
     assert f"[2] [Errno 2] No image file matches the pattern: '{pattern}'" in message
 
