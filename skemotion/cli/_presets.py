@@ -250,9 +250,8 @@ def preset_space(name, task="classification"):
     if name == "face-geometry":
         model = ({"model__alpha": FloatDistribution(1e-1, 1e3, log=True)} if task == "regression"
                  else {"model__C": FloatDistribution(1e-3, 1e1, log=True)})
-        return {**model, "landmarks__min_presence": FloatDistribution(0.5, 0.9),
-                "features__pool": CategoricalDistribution([("mean", "std"),
-                                                           ("mean", "std", "min", "max")])}
+        # Optuna's storages keep only scalar choices, so the pooling is not searched
+        return {**model, "landmarks__min_presence": FloatDistribution(0.5, 0.9)}
     if name == "speech-functionals":  # LinearSVC's C, or Ridge's alpha; the silence threshold
         model = ({"model__alpha": FloatDistribution(1e0, 1e5, log=True)} if task == "regression"
                  else {"model__C": FloatDistribution(1e-5, 1e-2, log=True)})
