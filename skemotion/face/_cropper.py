@@ -154,9 +154,10 @@ class FaceCropper(
         Value (0-255) of masked pixels and of pixels from outside the frame.
     landmarker : FaceLandmarker or None, default=None
         Locates the landmarks that ``align=True`` and ``mask_shape="hull"``
-        need, starting from this transformer's tracked boxes; ``None`` is
-        ``FaceLandmarker()``. Its parameters are searchable as
-        ``landmarker__<name>`` (e.g. ``landmarker__min_presence``).
+        need; ``None`` is ``FaceLandmarker(detector=detector)``. Its tracking
+        runs the detector only where it (re)starts; the box path's detection
+        runs only on clips without any landmarks. Its parameters are searchable
+        as ``landmarker__<name>`` (e.g. ``landmarker__min_presence``).
     smoothing : float, default=0.5
         Exponential smoothing of boxes over frames, in [0, 1):
         ``box_t = smoothing * box_{t-1} + (1 - smoothing) * detection_t``;
@@ -325,8 +326,10 @@ class FaceCropper(
               ``on_no_face`` fallback (``"center"``/``"full"``) used for the clip.
             - ``landmarks`` (only with ``align=True`` or ``mask_shape="hull"``):
               ndarray of shape (n_samples, n_frames, 468, 2), float32, the
-              :class:`FaceLandmarker` landmarks found from these boxes, carried
-              over frames without them; NaN in clips without any.
+              :class:`FaceLandmarker` landmarks, carried over frames without
+              them; NaN in clips without any. In clips with landmarks, ``boxes``
+              are then the landmarks' bounding boxes and ``found`` says where
+              landmarks were found.
             - ``landmarks_found`` (with ``landmarks``): ndarray of shape
               (n_samples, n_frames), bool.
 
@@ -341,6 +344,22 @@ class FaceCropper(
         """
         self._check_params()
         X = self._check_X(X)
+        n_samples, n_frames, height, width = X.shape[:4]
+        boxes = np.full((n_samples, n_frames, 4), np.nan)
+        found = np.zeros((n_samples, n_frames), dtype=bool)
+        processed = np.ones((n_samples, n_frames), dtype=bool)
+        box_clips = np.arange(n_samples)
+        landmarks = None
+        if self._needs_landmarks():
+            # Landmark tracking runs its detector only where tracking (re)starts; the box
+            # detector then runs only on the clips without any landmarks, for the fallback.
+            located = self._landmarker().locate(X)
+            landmarks = np.stack([fill_missing(clip) for clip in located.landmarks])
+            box_clips = np.flatnonzero(~located.found.any(axis=1))
+            with_landmarks = np.flatnonzero(located.found.any(axis=1))
+            points = landmarks[with_landmarks].astype(np.float64)
+            boxes[with_landmarks] = np.concatenate([points.min(axis=2), points.max(axis=2)], -1)
+            found[with_landmarks] = located.found[with_landmarks]
         detector = get_detector(self.detector)
         from tqdm.auto import tqdm
 
@@ -348,18 +367,14 @@ class FaceCropper(
             delayed(_detect_clip)(
                 X[i], detector, self.detect_every, self.smoothing, self.before_first
             )
-            for i in range(X.shape[0])
+            for i in box_clips
         )
-        results = list(
-            tqdm(results, total=X.shape[0], desc=type(self).__name__,
-                 disable=not self.verbose, file=sys.stderr)
-        )
-        boxes = np.stack([r[0] for r in results])
-        found = np.stack([r[1] for r in results])
-        processed = np.stack([r[2] for r in results])
+        results = tqdm(results, total=len(box_clips), desc=type(self).__name__,
+                       disable=not self.verbose, file=sys.stderr)
+        for i, (clip_boxes, clip_found, clip_processed) in zip(box_clips, results, strict=True):
+            boxes[i], found[i], processed[i] = clip_boxes, clip_found, clip_processed
         rate = found.sum(axis=1) / processed.sum(axis=1)
-        fallback = np.full(X.shape[0], None, dtype=object)
-        height, width = X.shape[2:4]
+        fallback = np.full(n_samples, None, dtype=object)
         for i in np.flatnonzero(~found.any(axis=1)):
             if self.on_no_face == "center":
                 boxes[i] = center_box(height, width)
@@ -373,15 +388,21 @@ class FaceCropper(
             detection_rate=rate.astype(np.float64),
             fallback=fallback,
         )
-        if self._needs_landmarks():
-            landmarker = clone(self.landmarker) if self.landmarker is not None else FaceLandmarker()
-            landmarker.set_params(n_dims=2)
-            if landmarker.n_jobs is None:
-                landmarker.set_params(n_jobs=self.n_jobs)
-            located = landmarker.locate(X, boxes=boxes)
-            faces.landmarks = np.stack([fill_missing(clip) for clip in located.landmarks])
+        if landmarks is not None:
+            faces.landmarks = landmarks
             faces.landmarks_found = located.found
         return faces
+
+    def _landmarker(self):
+        """The landmark locator: ``landmarker``, or one starting from ``detector``'s boxes."""
+        if self.landmarker is None:
+            landmarker = FaceLandmarker(detector=self.detector)
+        else:
+            landmarker = clone(self.landmarker)
+        landmarker.set_params(n_dims=2)
+        if landmarker.n_jobs is None:
+            landmarker.set_params(n_jobs=self.n_jobs)
+        return landmarker
 
     def detection_rate(self, X):
         """Fraction of examined frames in which a face was found, per clip.
